@@ -1,0 +1,1 @@
+"""Delivery: drain the outbox to Telegram, within its limits, through its errors."""

@@ -1,0 +1,1 @@
+"""Persistence: the schema, migrations and every query. The only place SQL lives."""

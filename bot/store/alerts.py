@@ -1,0 +1,283 @@
+"""Verdicts, alerts and the delivery outbox.
+
+An alert and one delivery row per targeted chat are written in one transaction, so a crash
+can never leave an approved alert that some subscriber will not get. The sender then moves
+each row pending → inflight → sent/failed; rows left in flight by a crash go back to pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.models import Category, Item, Verdict
+from bot.store.schema import alerts, chats, deliveries, verdicts
+
+PENDING = "pending"
+INFLIGHT = "inflight"
+SENT = "sent"
+FAILED = "failed"
+
+# Which subscriber "alert kind" each category belongs to; chats choose kinds in /settings.
+KIND_OF_CATEGORY = {
+    Category.RECRUITMENT_LURE: "recruitment",
+    Category.TRAFFICKING_VICTIMS: "rescue",
+    Category.CRACKDOWN: "crackdown",
+}
+DEFAULT_KINDS = ("recruitment", "rescue")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    alert_id: int
+    kind: str
+    state: str
+    category: str
+    title: str
+    summary: str
+    url: str
+    source: str
+    lang: str
+    published: datetime
+    countries: tuple[str, ...]
+    provinces: tuple[str, ...]
+    also_reported_by: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryTask:
+    delivery_id: int
+    alert_id: int
+    chat_id: int
+    locale: str
+    attempts: int
+    thread_id: int | None
+
+
+def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
+    values = {name: getattr(row, name) for name in AlertRecord.__slots__}
+    for name in ("countries", "provinces", "also_reported_by"):
+        values[name] = tuple(values[name] or ())
+    return AlertRecord(**values)
+
+
+def _targeted_chats(kind: str) -> sa.Select[tuple[int, str]]:
+    """Active chats that want this kind of alert ('' means the defaults)."""
+    wants_kind: sa.ColumnElement[bool] = chats.c.alert_kinds.like(f"%{kind}%")
+    if kind in DEFAULT_KINDS:
+        wants_kind = sa.or_(chats.c.alert_kinds == "", wants_kind)
+    return sa.select(chats.c.chat_id, chats.c.locale).where(chats.c.status == "active", wants_kind)
+
+
+class AlertRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def record_verdict(self, item_id: str, verdict: Verdict, *, now: datetime) -> None:
+        review_state = PENDING if verdict.decision == "review" else None
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                sa.insert(verdicts).values(
+                    item_id=item_id,
+                    score=verdict.score,
+                    category=str(verdict.category),
+                    decision=str(verdict.decision),
+                    cues=[[c.phrase, c.group, c.weight] for c in verdict.cues],
+                    countries=list(verdict.countries),
+                    provinces=list(verdict.provinces),
+                    review_state=review_state,
+                    created_at=now,
+                )
+            )
+
+    async def issue_news_alert(
+        self,
+        item: Item,
+        verdict: Verdict,
+        *,
+        story_id: str,
+        also_reported_by: Sequence[str] = (),
+        now: datetime,
+    ) -> int | None:
+        """Create the story's alert and its outbox; None when the story was already alerted."""
+        kind = KIND_OF_CATEGORY.get(verdict.category, "recruitment")
+        async with self._engine.begin() as connection:
+            already = (
+                await connection.execute(
+                    sa.select(alerts.c.alert_id).where(alerts.c.story_id == story_id)
+                )
+            ).first()
+            if already is not None:
+                return None
+            alert_id = (
+                await connection.execute(
+                    sa.insert(alerts)
+                    .values(
+                        kind="news",
+                        state="approved",
+                        item_id=item.item_id,
+                        story_id=story_id,
+                        category=str(verdict.category),
+                        title=item.title,
+                        summary=item.summary,
+                        url=item.url,
+                        source=item.source,
+                        lang=item.lang,
+                        published=item.published,
+                        countries=list(verdict.countries),
+                        provinces=list(verdict.provinces),
+                        also_reported_by=list(also_reported_by),
+                        created_at=now,
+                    )
+                    .returning(alerts.c.alert_id)
+                )
+            ).scalar_one()
+            targets = _targeted_chats(kind).subquery()
+            await connection.execute(
+                sa.insert(deliveries).from_select(
+                    ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
+                    sa.select(
+                        sa.literal(alert_id),
+                        targets.c.chat_id,
+                        targets.c.locale,
+                        sa.literal(PENDING),
+                        sa.literal(now, type_=alerts.c.created_at.type),
+                        sa.literal(now, type_=alerts.c.created_at.type),
+                    ),
+                )
+            )
+        return int(alert_id)
+
+    async def get_alert(self, alert_id: int) -> AlertRecord | None:
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(sa.select(alerts).where(alerts.c.alert_id == alert_id))
+            ).first()
+        return _alert(row) if row else None
+
+    async def latest_alerts(self, limit: int = 5) -> list[AlertRecord]:
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(
+                sa.select(alerts)
+                .where(alerts.c.retracted_at.is_(None))
+                .order_by(alerts.c.alert_id.desc())
+                .limit(limit)
+            )
+            return [_alert(row) for row in rows]
+
+    async def claim_due(self, limit: int, *, now: datetime) -> list[DeliveryTask]:
+        """Mark up to `limit` due deliveries in flight and return them, oldest first."""
+        async with self._engine.begin() as connection:
+            due = (
+                sa.select(deliveries.c.delivery_id)
+                .where(deliveries.c.state == PENDING, deliveries.c.not_before <= now)
+                .order_by(deliveries.c.delivery_id)
+                .limit(limit)
+            )
+            if connection.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            ids = list((await connection.execute(due)).scalars())
+            if not ids:
+                return []
+            await connection.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.delivery_id.in_(ids))
+                .values(
+                    state=INFLIGHT,
+                    attempts=deliveries.c.attempts + 1,
+                    updated_at=now,
+                )
+            )
+            rows = await connection.execute(
+                sa.select(
+                    deliveries.c.delivery_id,
+                    deliveries.c.alert_id,
+                    deliveries.c.chat_id,
+                    deliveries.c.locale,
+                    deliveries.c.attempts,
+                    chats.c.thread_id,
+                )
+                .join(chats, chats.c.chat_id == deliveries.c.chat_id, isouter=True)
+                .where(deliveries.c.delivery_id.in_(ids))
+                .order_by(deliveries.c.delivery_id)
+            )
+            return [DeliveryTask(*row) for row in rows]
+
+    async def mark_sent(self, delivery_id: int, message_id: int, *, now: datetime) -> None:
+        await self._set(delivery_id, state=SENT, telegram_message_id=message_id, updated_at=now)
+
+    async def mark_failed(self, delivery_id: int, reason: str, *, now: datetime) -> None:
+        await self._set(delivery_id, state=FAILED, last_error=reason[:1000], updated_at=now)
+
+    async def retry_later(
+        self, delivery_id: int, reason: str, *, not_before: datetime, now: datetime
+    ) -> None:
+        await self._set(
+            delivery_id,
+            state=PENDING,
+            last_error=reason[:1000],
+            not_before=not_before,
+            updated_at=now,
+        )
+
+    async def redirect(self, delivery_id: int, new_chat_id: int, *, now: datetime) -> None:
+        """Send a delivery to a migrated group's new id, unless that chat already has it."""
+        async with self._engine.begin() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(deliveries.c.alert_id).where(
+                        deliveries.c.delivery_id == delivery_id
+                    )
+                )
+            ).one()
+            clash = (
+                await connection.execute(
+                    sa.select(deliveries.c.delivery_id).where(
+                        deliveries.c.alert_id == row.alert_id,
+                        deliveries.c.chat_id == new_chat_id,
+                    )
+                )
+            ).first()
+            values: dict[str, object] = {"updated_at": now}
+            if clash is None:
+                values.update(chat_id=new_chat_id, state=PENDING, not_before=now)
+            else:
+                values.update(state=FAILED, last_error="chat migrated; delivered to new id")
+            await connection.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.delivery_id == delivery_id)
+                .values(**values)
+            )
+
+    async def recover_inflight(self, *, older_than: timedelta, now: datetime) -> int:
+        """Deliveries a crashed sender left in flight go back to the queue."""
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                sa.update(deliveries)
+                .where(
+                    deliveries.c.state == INFLIGHT,
+                    deliveries.c.updated_at < now - older_than,
+                )
+                .values(state=PENDING, not_before=now, updated_at=now)
+            )
+            return int(result.rowcount)
+
+    async def delivery_counts(self, alert_id: int | None = None) -> dict[str, int]:
+        query = sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state)
+        if alert_id is not None:
+            query = query.where(deliveries.c.alert_id == alert_id)
+        async with self._engine.connect() as connection:
+            return {state: count for state, count in await connection.execute(query)}
+
+    async def _set(self, delivery_id: int, **values: object) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.delivery_id == delivery_id)
+                .values(**values)
+            )
