@@ -31,7 +31,7 @@ class OutgoingMessage:
     plain: str
 
 
-RenderAlert = Callable[[AlertRecord, str], OutgoingMessage]
+RenderAlert = Callable[[AlertRecord, str, str | None], OutgoingMessage]
 TemplateProblem = Callable[[int, str], Awaitable[None]]
 
 
@@ -82,7 +82,7 @@ class Sender:
     async def drain_once(self) -> int:
         """Send every delivery due now; returns how many were attempted."""
         attempted = 0
-        messages: dict[tuple[int, str], OutgoingMessage | None] = {}
+        messages: dict[tuple[int, str, str | None], OutgoingMessage | None] = {}
         limit = asyncio.Semaphore(self._config.concurrency)
         while tasks := await self._alerts.claim_due(self._config.batch_size, now=self._clock()):
             attempted += len(tasks)
@@ -90,7 +90,7 @@ class Sender:
 
             async def guarded(task: DeliveryTask) -> None:
                 async with limit:
-                    await self._deliver(task, messages[(task.alert_id, task.locale)])
+                    await self._deliver(task, messages[_variant(task)])
 
             await asyncio.gather(*(guarded(task) for task in tasks))
         return attempted
@@ -98,15 +98,15 @@ class Sender:
     async def _prepare(
         self,
         tasks: list[DeliveryTask],
-        messages: dict[tuple[int, str], OutgoingMessage | None],
+        messages: dict[tuple[int, str, str | None], OutgoingMessage | None],
     ) -> None:
-        """Render once per (alert, locale), whatever the number of chats sharing it."""
+        """Render once per (alert, locale, citizenship), however many chats share it."""
         for task in tasks:
-            key = (task.alert_id, task.locale)
+            key = _variant(task)
             if key in messages:
                 continue
             alert = await self._alerts.get_alert(task.alert_id)
-            messages[key] = self._render(alert, task.locale) if alert else None
+            messages[key] = self._render(alert, task.locale, task.country) if alert else None
 
     async def _deliver(self, task: DeliveryTask, message: OutgoingMessage | None) -> None:
         now = self._clock()
@@ -184,6 +184,10 @@ class Sender:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         return sent.message_id
+
+
+def _variant(task: DeliveryTask) -> tuple[int, str, str | None]:
+    return (task.alert_id, task.locale, task.country)
 
 
 def _seconds(value: int | timedelta) -> float:

@@ -57,6 +57,7 @@ class DeliveryTask:
     locale: str
     attempts: int
     thread_id: int | None
+    country: str | None
 
 
 def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
@@ -153,6 +154,23 @@ class AlertRepository:
             )
         return int(alert_id)
 
+    async def add_outlet(self, story_id: str, source: str) -> None:
+        """Name another outlet that carried an alerted story ("also reported by")."""
+        async with self._engine.begin() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(alerts.c.alert_id, alerts.c.source, alerts.c.also_reported_by)
+                    .where(alerts.c.story_id == story_id)
+                )
+            ).first()
+            if row is None or source == row.source or source in row.also_reported_by:
+                return
+            await connection.execute(
+                sa.update(alerts)
+                .where(alerts.c.alert_id == row.alert_id)
+                .values(also_reported_by=[*row.also_reported_by, source])
+            )
+
     async def get_alert(self, alert_id: int) -> AlertRecord | None:
         async with self._engine.connect() as connection:
             row = (
@@ -201,6 +219,7 @@ class AlertRepository:
                     deliveries.c.locale,
                     deliveries.c.attempts,
                     chats.c.thread_id,
+                    chats.c.country,
                 )
                 .join(chats, chats.c.chat_id == deliveries.c.chat_id, isouter=True)
                 .where(deliveries.c.delivery_id.in_(ids))

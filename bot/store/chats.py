@@ -131,6 +131,15 @@ class ChatRepository:
             await connection.execute(sa.delete(deliveries).where(deliveries.c.chat_id == chat_id))
             await connection.execute(sa.delete(chats).where(chats.c.chat_id == chat_id))
 
+    async def count_active_by_locale(self) -> dict[str, int]:
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(
+                sa.select(chats.c.locale, sa.func.count())
+                .where(chats.c.status == ACTIVE)
+                .group_by(chats.c.locale)
+            )
+            return {locale: count for locale, count in rows}
+
     async def count_by_status(self) -> dict[str, int]:
         async with self._engine.connect() as connection:
             rows = await connection.execute(
