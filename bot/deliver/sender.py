@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.deliver.limiter import Limits, RateLimiter
 from bot.store.alerts import AlertRecord, AlertRepository, DeliveryTask
 from bot.store.chats import BLOCKED, ChatRepository
 
@@ -43,6 +44,8 @@ class SenderConfig:
     backoff_base: float = 2.0
     backoff_cap: float = 600.0
     idle_wait: float = 2.0
+    # A chat that must wait longer than this goes back to the queue instead of holding a slot.
+    max_inline_wait: float = 1.5
 
 
 class Sender:
@@ -55,6 +58,7 @@ class Sender:
         clock: Clock,
         config: SenderConfig | None = None,
         on_template_problem: TemplateProblem | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._bot = bot
         self._alerts = alerts
@@ -64,6 +68,7 @@ class Sender:
         self._config = config or SenderConfig()
         self._on_template_problem = on_template_problem
         self._wake = asyncio.Event()
+        self.limiter = limiter or RateLimiter(Limits())
 
     def wake(self) -> None:
         """Tell the sender new deliveries are waiting, so it does not wait for its tick."""
@@ -108,20 +113,36 @@ class Sender:
             alert = await self._alerts.get_alert(task.alert_id)
             messages[key] = self._render(alert, task.locale, task.country) if alert else None
 
+    async def _wait_for_turn(self, task: DeliveryTask) -> bool:
+        """Wait out a short rate-limit delay; a long one sends the row back to the queue."""
+        is_private = task.chat_id > 0  # Telegram: users are positive, groups and channels not
+        while (delay := self.limiter.delay_for(task.chat_id, is_private)) > 0:
+            if delay > self._config.max_inline_wait:
+                now = self._clock()
+                await self._alerts.postpone(
+                    task.delivery_id, not_before=now + timedelta(seconds=delay), now=now
+                )
+                return False
+            await asyncio.sleep(delay)
+        self.limiter.sent(task.chat_id, is_private)
+        return True
+
     async def _deliver(self, task: DeliveryTask, message: OutgoingMessage | None) -> None:
-        now = self._clock()
         if message is None:
+            now = self._clock()
             await self._alerts.mark_failed(task.delivery_id, "alert no longer exists", now=now)
             return
+        if not await self._wait_for_turn(task):
+            return
+        now = self._clock()
         try:
             sent = await self._send(task.chat_id, message.html, task.thread_id, html=True)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
-            await self._alerts.retry_later(
-                task.delivery_id,
-                f"flood limit: retry after {wait:.0f} s",
-                not_before=now + timedelta(seconds=wait),
-                now=now,
+            self.limiter.flood(task.chat_id, wait)
+            # Not a failure of this message: it waits its turn without using up attempts.
+            await self._alerts.postpone(
+                task.delivery_id, not_before=now + timedelta(seconds=wait), now=now
             )
             return
         except ChatMigrated as exc:
@@ -164,12 +185,13 @@ class Sender:
         await self._alerts.mark_failed(task.delivery_id, reason, now=now)
 
     async def _retry_or_fail(self, task: DeliveryTask, reason: str, now: datetime) -> None:
-        if task.attempts >= self._config.max_attempts:
+        attempts = task.attempts + 1
+        if attempts >= self._config.max_attempts:
             await self._alerts.mark_failed(
-                task.delivery_id, f"{reason} (gave up after {task.attempts} attempts)", now=now
+                task.delivery_id, f"{reason} (gave up after {attempts} attempts)", now=now
             )
             return
-        delay = min(self._config.backoff_cap, self._config.backoff_base**task.attempts)
+        delay = min(self._config.backoff_cap, self._config.backoff_base**attempts)
         delay *= random.uniform(0.5, 1.0)
         await self._alerts.retry_later(
             task.delivery_id, reason, not_before=now + timedelta(seconds=delay), now=now

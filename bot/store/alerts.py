@@ -205,11 +205,7 @@ class AlertRepository:
             await connection.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.delivery_id.in_(ids))
-                .values(
-                    state=INFLIGHT,
-                    attempts=deliveries.c.attempts + 1,
-                    updated_at=now,
-                )
+                .values(state=INFLIGHT, updated_at=now)
             )
             rows = await connection.execute(
                 sa.select(
@@ -236,13 +232,19 @@ class AlertRepository:
     async def retry_later(
         self, delivery_id: int, reason: str, *, not_before: datetime, now: datetime
     ) -> None:
+        """A failed attempt: back to the queue, counted against the attempt limit."""
         await self._set(
             delivery_id,
             state=PENDING,
+            attempts=deliveries.c.attempts + 1,
             last_error=reason[:1000],
             not_before=not_before,
             updated_at=now,
         )
+
+    async def postpone(self, delivery_id: int, *, not_before: datetime, now: datetime) -> None:
+        """Not an attempt: the chat was busy (rate limit, quiet hours), so wait for its turn."""
+        await self._set(delivery_id, state=PENDING, not_before=not_before, updated_at=now)
 
     async def redirect(self, delivery_id: int, new_chat_id: int, *, now: datetime) -> None:
         """Send a delivery to a migrated group's new id, unless that chat already has it."""
