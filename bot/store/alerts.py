@@ -60,6 +60,29 @@ class DeliveryTask:
     country: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """How one alert's delivery went, for operators and metrics."""
+
+    alert: AlertRecord
+    targeted: int
+    sent: int
+    pending: int
+    inflight: int
+    failed_by_reason: dict[str, int]
+    finished_at: datetime | None
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failed_by_reason.values())
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.finished_at is None or self.pending or self.inflight:
+            return None
+        return (self.finished_at - self.alert.created_at).total_seconds()
+
+
 def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
     values = {name: getattr(row, name) for name in AlertRecord.__slots__}
     for name in ("countries", "provinces", "also_reported_by"):
@@ -73,6 +96,15 @@ def _targeted_chats(kind: str) -> sa.Select[tuple[int, str]]:
     if kind in DEFAULT_KINDS:
         wants_kind = sa.or_(chats.c.alert_kinds == "", wants_kind)
     return sa.select(chats.c.chat_id, chats.c.locale).where(chats.c.status == "active", wants_kind)
+
+
+def _reason(error: str | None) -> str:
+    """Group failures by their kind, not their exact text."""
+    text = (error or "unknown").lower()
+    for kind in ("blocked", "chat not found", "deactivated", "migrated", "network", "bad request"):
+        if kind in text:
+            return kind
+    return text.split(":")[0][:40]
 
 
 class AlertRepository:
@@ -187,6 +219,50 @@ class AlertRepository:
                 .limit(limit)
             )
             return [_alert(row) for row in rows]
+
+    async def list_alerts(self, limit: int = 20) -> list[AlertRecord]:
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(
+                sa.select(alerts).order_by(alerts.c.alert_id.desc()).limit(limit)
+            )
+            return [_alert(row) for row in rows]
+
+    async def report(self, alert_id: int) -> DeliveryReport | None:
+        alert = await self.get_alert(alert_id)
+        if alert is None:
+            return None
+        async with self._engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.select(
+                        deliveries.c.state,
+                        deliveries.c.last_error,
+                        sa.func.count(),
+                        sa.func.max(deliveries.c.updated_at),
+                    )
+                    .where(deliveries.c.alert_id == alert_id)
+                    .group_by(deliveries.c.state, deliveries.c.last_error)
+                )
+            ).all()
+        counts: dict[str, int] = {}
+        failed: dict[str, int] = {}
+        finished: datetime | None = None
+        for state, error, count, last in rows:
+            counts[state] = counts.get(state, 0) + count
+            if state == FAILED:
+                reason = _reason(error)
+                failed[reason] = failed.get(reason, 0) + count
+            if state in (SENT, FAILED) and last is not None:
+                finished = last if finished is None else max(finished, last)
+        return DeliveryReport(
+            alert=alert,
+            targeted=sum(counts.values()),
+            sent=counts.get(SENT, 0),
+            pending=counts.get(PENDING, 0),
+            inflight=counts.get(INFLIGHT, 0),
+            failed_by_reason=failed,
+            finished_at=finished,
+        )
 
     async def claim_due(self, limit: int, *, now: datetime) -> list[DeliveryTask]:
         """Mark up to `limit` due deliveries in flight and return them, oldest first."""

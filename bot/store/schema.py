@@ -6,6 +6,9 @@ provinces) that are read whole and never queried inside.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData(
@@ -17,7 +20,26 @@ metadata = sa.MetaData(
     }
 )
 
-UtcDateTime = sa.DateTime(timezone=True)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite alone would hand back naive ones)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 chats = sa.Table(
     "chats",
@@ -35,8 +57,8 @@ chats = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="Asia/Ho_Chi_Minh"),
     sa.Column("thread_id", sa.BigInteger, nullable=True),
     sa.Column("migrated_to", sa.BigInteger, nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Index(None, "status", "locale"),
 )
 
@@ -46,16 +68,16 @@ feeds = sa.Table(
     sa.Column("url", sa.String(2048), primary_key=True),
     sa.Column("etag", sa.String(512), nullable=True),
     sa.Column("last_modified", sa.String(128), nullable=True),
-    sa.Column("next_poll_at", UtcDateTime, nullable=True),
-    sa.Column("last_success_at", UtcDateTime, nullable=True),
+    sa.Column("next_poll_at", UtcDateTime(), nullable=True),
+    sa.Column("last_success_at", UtcDateTime(), nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
-    sa.Column("last_error_at", UtcDateTime, nullable=True),
+    sa.Column("last_error_at", UtcDateTime(), nullable=True),
     sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("items_seen", sa.Integer, nullable=False, server_default="0"),
     sa.Column("dead", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("dead_notified", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("lease_owner", sa.String(64), nullable=True),
-    sa.Column("lease_until", UtcDateTime, nullable=True),
+    sa.Column("lease_until", UtcDateTime(), nullable=True),
 )
 
 stories = sa.Table(
@@ -64,7 +86,7 @@ stories = sa.Table(
     sa.Column("story_id", sa.String(64), primary_key=True),
     sa.Column("lang", sa.String(16), nullable=False),
     sa.Column("signature", sa.JSON, nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Index(None, "lang", "created_at"),
 )
 
@@ -77,11 +99,11 @@ items = sa.Table(
     sa.Column("url", sa.String(2048), nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("published", UtcDateTime, nullable=False),
+    sa.Column("published", UtcDateTime(), nullable=False),
     sa.Column("lang", sa.String(16), nullable=False),
     sa.Column("country", sa.String(2), nullable=False, server_default=""),
     sa.Column("story_id", sa.String(64), nullable=True),
-    sa.Column("fetched_at", UtcDateTime, nullable=False),
+    sa.Column("fetched_at", UtcDateTime(), nullable=False),
     sa.Index(None, "story_id"),
 )
 
@@ -97,8 +119,8 @@ verdicts = sa.Table(
     sa.Column("provinces", sa.JSON, nullable=False),
     sa.Column("review_state", sa.String(16), nullable=True),
     sa.Column("reviewed_by", sa.BigInteger, nullable=True),
-    sa.Column("reviewed_at", UtcDateTime, nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("reviewed_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Index(None, "review_state"),
 )
 
@@ -116,13 +138,13 @@ alerts = sa.Table(
     sa.Column("url", sa.String(2048), nullable=False),
     sa.Column("source", sa.String(256), nullable=False),
     sa.Column("lang", sa.String(16), nullable=False),
-    sa.Column("published", UtcDateTime, nullable=False),
+    sa.Column("published", UtcDateTime(), nullable=False),
     sa.Column("countries", sa.JSON, nullable=False),
     sa.Column("provinces", sa.JSON, nullable=False),
     sa.Column("also_reported_by", sa.JSON, nullable=False),
     sa.Column("created_by", sa.BigInteger, nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("retracted_at", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("retracted_at", UtcDateTime(), nullable=True),
     sa.Index(None, "state"),
 )
 
@@ -137,8 +159,8 @@ deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("telegram_message_id", sa.BigInteger, nullable=True),
-    sa.Column("not_before", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("not_before", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("alert_id", "chat_id"),
     sa.Index(None, "state", "not_before"),
 )

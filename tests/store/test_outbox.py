@@ -192,3 +192,28 @@ async def test_an_unreachable_database_is_reported_without_its_password() -> Non
         await ping(engine)
     await engine.dispose()
     assert "127.0.0.1:1" in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+async def test_report_counts_outcomes_by_reason_and_measures_duration(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    chats, alerts = ChatRepository(engine), AlertRepository(engine)
+    for chat_id in (1, 2, 3, 4):
+        await chats.subscribe(chat_id, chat_type="private", locale="vi", title="", now=clock())
+    alert_id = await alerts.issue_news_alert(await stored_item(engine), LURE_VERDICT,
+                                             story_id="s1", now=clock())
+    assert alert_id is not None
+    one, two, three, _four = await alerts.claim_due(10, now=clock())
+    clock.advance(12)
+    await alerts.mark_sent(one.delivery_id, 101, now=clock())
+    await alerts.mark_failed(two.delivery_id, "blocked: Forbidden: bot was blocked by the user",
+                             now=clock())
+    await alerts.mark_failed(three.delivery_id, "Bad Request: chat not found", now=clock())
+
+    report = await alerts.report(alert_id)
+
+    assert report is not None
+    assert (report.targeted, report.sent, report.inflight) == (4, 1, 1)
+    assert report.failed_by_reason == {"blocked": 1, "chat not found": 1}
+    assert report.duration_s is None  # one is still in flight
+    assert report.alert.created_at.tzinfo is not None
