@@ -1,13 +1,19 @@
 """The sender drains the outbox: claim due deliveries, send each, record the outcome.
 
-Every Telegram answer has one meaning for the delivery row: sent, retry later, resend
-somewhere else, resend as plain text, or fail with a reason. One chat's error never touches
-another chat's delivery.
+Every Telegram answer has one meaning for the delivery row: sent, try again later, resend to a
+migrated group's new id, resend as plain text, or fail with a reason. One chat's error never
+touches another chat's delivery.
+
+Crash safety: rows are marked in flight when claimed and sent after Telegram answers; outcomes
+are written in small batches, so after a kill the only rows that may be sent twice are those
+whose request was under way or whose outcome was not yet written: at most
+`SenderConfig.inflight_bound`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -18,7 +24,15 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.deliver.limiter import Limits, RateLimiter
-from bot.store.alerts import AlertRecord, AlertRepository, DeliveryTask
+from bot.store.alerts import (
+    FAILED,
+    PENDING,
+    SENT,
+    AlertRecord,
+    AlertRepository,
+    DeliveryOutcome,
+    DeliveryTask,
+)
 from bot.store.chats import BLOCKED, ChatRepository
 
 log = logging.getLogger(__name__)
@@ -34,18 +48,26 @@ class OutgoingMessage:
 
 RenderAlert = Callable[[AlertRecord, str, str | None], OutgoingMessage]
 TemplateProblem = Callable[[int, str], Awaitable[None]]
+Variant = tuple[int, str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
 class SenderConfig:
     concurrency: int = 16
     batch_size: int = 256
+    flush_size: int = 16  # outcomes written together
+    flush_interval: float = 0.05  # … or at least this often (seconds)
     max_attempts: int = 6
     backoff_base: float = 2.0
     backoff_cap: float = 600.0
     idle_wait: float = 2.0
     # A chat that must wait longer than this goes back to the queue instead of holding a slot.
     max_inline_wait: float = 1.5
+
+    @property
+    def inflight_bound(self) -> int:
+        """The most messages a kill -9 can make a subscriber receive twice."""
+        return self.concurrency + self.flush_size
 
 
 class Sender:
@@ -65,10 +87,12 @@ class Sender:
         self._chats = chats
         self._render = render
         self._clock = clock
-        self._config = config or SenderConfig()
+        self.config = config or SenderConfig()
         self._on_template_problem = on_template_problem
         self._wake = asyncio.Event()
         self.limiter = limiter or RateLimiter(Limits())
+        self._outcomes: list[DeliveryOutcome] = []
+        self._flush_due = asyncio.Event()
 
     def wake(self) -> None:
         """Tell the sender new deliveries are waiting, so it does not wait for its tick."""
@@ -76,34 +100,67 @@ class Sender:
 
     async def run_forever(self) -> None:
         while True:
-            sent = await self.drain_once()
-            if sent == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self._config.idle_wait)
-                except TimeoutError:
-                    pass
+            self._wake.clear()
+            attempted = await self.drain_once()
+            if attempted == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.config.idle_wait)
 
     async def drain_once(self) -> int:
         """Send every delivery due now; returns how many were attempted."""
+        queue: asyncio.Queue[DeliveryTask] = asyncio.Queue(maxsize=self.config.batch_size)
+        messages: dict[Variant, OutgoingMessage | None] = {}
+        workers = [
+            asyncio.create_task(self._worker(queue, messages))
+            for _ in range(self.config.concurrency)
+        ]
+        flusher = asyncio.create_task(self._flush_periodically())
         attempted = 0
-        messages: dict[tuple[int, str, str | None], OutgoingMessage | None] = {}
-        limit = asyncio.Semaphore(self._config.concurrency)
-        while tasks := await self._alerts.claim_due(self._config.batch_size, now=self._clock()):
-            attempted += len(tasks)
-            await self._prepare(tasks, messages)
-
-            async def guarded(task: DeliveryTask) -> None:
-                async with limit:
-                    await self._deliver(task, messages[_variant(task)])
-
-            await asyncio.gather(*(guarded(task) for task in tasks))
+        try:
+            while tasks := await self._alerts.claim_due(self.config.batch_size, now=self._clock()):
+                attempted += len(tasks)
+                await self._prepare(tasks, messages)
+                for task in tasks:
+                    await queue.put(task)
+            await queue.join()
+        finally:
+            for worker in (*workers, flusher):
+                worker.cancel()
+            await asyncio.gather(*workers, flusher, return_exceptions=True)
+            await self._flush()
+        self.limiter.forget_idle()
         return attempted
 
+    async def _worker(
+        self, queue: asyncio.Queue[DeliveryTask], messages: dict[Variant, OutgoingMessage | None]
+    ) -> None:
+        while True:
+            task = await queue.get()
+            try:
+                outcome = await self._deliver(task, messages[_variant(task)])
+            except Exception as exc:  # one delivery's surprise must not stop the others
+                log.exception("delivery failed unexpectedly", extra={"chat_id": task.chat_id})
+                outcome = self._retry_or_fail(task, f"internal error: {type(exc).__name__}")
+            finally:
+                queue.task_done()
+            if outcome is not None:
+                self._outcomes.append(outcome)
+            if len(self._outcomes) >= self.config.flush_size:
+                self._flush_due.set()
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._flush_due.wait(), self.config.flush_interval)
+            self._flush_due.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        await self._alerts.record_outcomes(outcomes, now=self._clock())
+
     async def _prepare(
-        self,
-        tasks: list[DeliveryTask],
-        messages: dict[tuple[int, str, str | None], OutgoingMessage | None],
+        self, tasks: list[DeliveryTask], messages: dict[Variant, OutgoingMessage | None]
     ) -> None:
         """Render once per (alert, locale, citizenship), however many chats share it."""
         for task in tasks:
@@ -113,89 +170,90 @@ class Sender:
             alert = await self._alerts.get_alert(task.alert_id)
             messages[key] = self._render(alert, task.locale, task.country) if alert else None
 
-    async def _wait_for_turn(self, task: DeliveryTask) -> bool:
+    async def _wait_for_turn(self, task: DeliveryTask) -> DeliveryOutcome | None:
         """Wait out a short rate-limit delay; a long one sends the row back to the queue."""
         is_private = task.chat_id > 0  # Telegram: users are positive, groups and channels not
         while (delay := self.limiter.delay_for(task.chat_id, is_private)) > 0:
-            if delay > self._config.max_inline_wait:
-                now = self._clock()
-                await self._alerts.postpone(
-                    task.delivery_id, not_before=now + timedelta(seconds=delay), now=now
-                )
-                return False
+            if delay > self.config.max_inline_wait:
+                return DeliveryOutcome(
+                    task.delivery_id, PENDING,
+                    not_before=self._clock() + timedelta(seconds=delay),
+                )  # fmt: skip
             await asyncio.sleep(delay)
         self.limiter.sent(task.chat_id, is_private)
-        return True
+        return None
 
-    async def _deliver(self, task: DeliveryTask, message: OutgoingMessage | None) -> None:
+    async def _deliver(
+        self, task: DeliveryTask, message: OutgoingMessage | None
+    ) -> DeliveryOutcome | None:
+        """The outcome to record, or None when it was recorded already."""
         if message is None:
-            now = self._clock()
-            await self._alerts.mark_failed(task.delivery_id, "alert no longer exists", now=now)
-            return
-        if not await self._wait_for_turn(task):
-            return
-        now = self._clock()
+            return DeliveryOutcome(task.delivery_id, FAILED, reason="alert no longer exists")
+        if (postponed := await self._wait_for_turn(task)) is not None:
+            return postponed
         try:
             sent = await self._send(task.chat_id, message.html, task.thread_id, html=True)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             self.limiter.flood(task.chat_id, wait)
             # Not a failure of this message: it waits its turn without using up attempts.
-            await self._alerts.postpone(
-                task.delivery_id, not_before=now + timedelta(seconds=wait), now=now
-            )
-            return
+            return DeliveryOutcome(
+                task.delivery_id, PENDING, reason=f"flood limit: retry after {wait:.0f} s",
+                not_before=self._clock() + timedelta(seconds=wait),
+            )  # fmt: skip
         except ChatMigrated as exc:
-            await self._chats.migrate(task.chat_id, exc.new_chat_id, now=now)
-            await self._alerts.redirect(task.delivery_id, exc.new_chat_id, now=now)
-            self.wake()
-            return
+            await self._follow_migration(task, exc.new_chat_id)
+            return None
         except Forbidden as exc:
-            await self._give_up_on_chat(task, f"blocked: {exc.message}", now)
-            return
+            return await self._give_up_on_chat(task, f"blocked: {exc.message}")
         except BadRequest as exc:
-            await self._handle_bad_request(task, message, exc, now)
-            return
+            return await self._handle_bad_request(task, message, exc)
         except NetworkError as exc:
-            await self._retry_or_fail(task, f"network: {exc.message}", now)
-            return
-        await self._alerts.mark_sent(task.delivery_id, sent, now=self._clock())
+            return self._retry_or_fail(task, f"network: {exc.message}")
+        return DeliveryOutcome(task.delivery_id, SENT, message_id=sent)
+
+    async def _follow_migration(self, task: DeliveryTask, new_chat_id: int) -> None:
+        """The group became a supergroup: move it, and queue the message for the new id."""
+        now = self._clock()
+        await self._chats.migrate(task.chat_id, new_chat_id, now=now)
+        await self._alerts.redirect(task.delivery_id, new_chat_id, now=now)
+        self.wake()
 
     async def _handle_bad_request(
-        self, task: DeliveryTask, message: OutgoingMessage, exc: BadRequest, now: datetime
-    ) -> None:
+        self, task: DeliveryTask, message: OutgoingMessage, exc: BadRequest
+    ) -> DeliveryOutcome:
         text = exc.message.lower()
         if "chat not found" in text or "user is deactivated" in text:
-            await self._give_up_on_chat(task, exc.message, now)
-            return
-        if "can't parse entities" in text:
-            if self._on_template_problem is not None:
-                await self._on_template_problem(task.alert_id, exc.message)
-            try:
-                sent = await self._send(task.chat_id, message.plain, task.thread_id, html=False)
-            except (BadRequest, Forbidden, NetworkError) as retry_exc:
-                await self._retry_or_fail(task, f"plain resend: {retry_exc.message}", now)
-                return
-            await self._alerts.mark_sent(task.delivery_id, sent, now=self._clock())
-            return
-        await self._alerts.mark_failed(task.delivery_id, f"bad request: {exc.message}", now=now)
+            return await self._give_up_on_chat(task, exc.message)
+        if "can't parse entities" not in text:
+            return DeliveryOutcome(task.delivery_id, FAILED, reason=f"bad request: {exc.message}")
+        log.error("Telegram refused an alert's HTML; sending it as plain text: %s", exc.message,
+                  extra={"alert_id": task.alert_id})
+        if self._on_template_problem is not None:
+            await self._on_template_problem(task.alert_id, exc.message)
+        try:
+            sent = await self._send(task.chat_id, message.plain, task.thread_id, html=False)
+        except (BadRequest, Forbidden, NetworkError) as retry_exc:
+            return self._retry_or_fail(task, f"plain resend: {retry_exc.message}")
+        return DeliveryOutcome(task.delivery_id, SENT, message_id=sent)
 
-    async def _give_up_on_chat(self, task: DeliveryTask, reason: str, now: datetime) -> None:
-        await self._chats.set_status(task.chat_id, BLOCKED, now=now)
-        await self._alerts.mark_failed(task.delivery_id, reason, now=now)
+    async def _give_up_on_chat(self, task: DeliveryTask, reason: str) -> DeliveryOutcome:
+        await self._chats.set_status(task.chat_id, BLOCKED, now=self._clock())
+        return DeliveryOutcome(task.delivery_id, FAILED, reason=reason)
 
-    async def _retry_or_fail(self, task: DeliveryTask, reason: str, now: datetime) -> None:
+    def _retry_or_fail(self, task: DeliveryTask, reason: str) -> DeliveryOutcome:
         attempts = task.attempts + 1
-        if attempts >= self._config.max_attempts:
-            await self._alerts.mark_failed(
-                task.delivery_id, f"{reason} (gave up after {attempts} attempts)", now=now
-            )
-            return
-        delay = min(self._config.backoff_cap, self._config.backoff_base**attempts)
+        if attempts >= self.config.max_attempts:
+            return DeliveryOutcome(
+                task.delivery_id, FAILED, reason=f"{reason} (gave up after {attempts} attempts)",
+                counts_as_attempt=True,
+            )  # fmt: skip
+        delay = min(self.config.backoff_cap, self.config.backoff_base**attempts)
         delay *= random.uniform(0.5, 1.0)
-        await self._alerts.retry_later(
-            task.delivery_id, reason, not_before=now + timedelta(seconds=delay), now=now
-        )
+        return DeliveryOutcome(
+            task.delivery_id, PENDING, reason=reason, counts_as_attempt=True,
+            not_before=self._clock() + timedelta(seconds=delay),
+        )  # fmt: skip
 
     async def _send(self, chat_id: int, text: str, thread_id: int | None, *, html: bool) -> int:
         sent = await self._bot.send_message(
@@ -208,7 +266,7 @@ class Sender:
         return sent.message_id
 
 
-def _variant(task: DeliveryTask) -> tuple[int, str, str | None]:
+def _variant(task: DeliveryTask) -> Variant:
     return (task.alert_id, task.locale, task.country)
 
 

@@ -83,6 +83,18 @@ class DeliveryReport:
         return (self.finished_at - self.alert.created_at).total_seconds()
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """What became of one attempt; the sender records them in batches."""
+
+    delivery_id: int
+    state: str  # SENT, FAILED or PENDING (to be tried again at `not_before`)
+    message_id: int | None = None
+    reason: str | None = None
+    not_before: datetime | None = None
+    counts_as_attempt: bool = False
+
+
 def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
     values = {name: getattr(row, name) for name in AlertRecord.__slots__}
     for name in ("countries", "provinces", "also_reported_by"):
@@ -350,6 +362,38 @@ class AlertRepository:
                 .where(deliveries.c.delivery_id == delivery_id)
                 .values(**values)
             )
+
+    async def record_outcomes(self, outcomes: Sequence[DeliveryOutcome], *, now: datetime) -> None:
+        """Write many outcomes in one transaction: per-row commits would cap the send rate."""
+        if not outcomes:
+            return
+        sent = [o for o in outcomes if o.state == SENT]
+        others = [o for o in outcomes if o.state != SENT]
+        async with self._engine.begin() as connection:
+            if sent:
+                await connection.execute(
+                    sa.update(deliveries)
+                    .where(deliveries.c.delivery_id == sa.bindparam("b_id"))
+                    .values(
+                        state=SENT,
+                        telegram_message_id=sa.bindparam("b_message_id"),
+                        updated_at=now,
+                    ),
+                    [{"b_id": o.delivery_id, "b_message_id": o.message_id} for o in sent],
+                )
+            for outcome in others:
+                values: dict[str, object] = {"state": outcome.state, "updated_at": now}
+                if outcome.reason is not None:
+                    values["last_error"] = outcome.reason[:1000]
+                if outcome.not_before is not None:
+                    values["not_before"] = outcome.not_before
+                if outcome.counts_as_attempt:
+                    values["attempts"] = deliveries.c.attempts + 1
+                await connection.execute(
+                    sa.update(deliveries)
+                    .where(deliveries.c.delivery_id == outcome.delivery_id)
+                    .values(**values)
+                )
 
     async def recover_inflight(self, *, older_than: timedelta, now: datetime) -> int:
         """Deliveries a crashed sender left in flight go back to the queue."""
