@@ -29,6 +29,10 @@ KIND_OF_CATEGORY = {
     Category.CRACKDOWN: "crackdown",
 }
 DEFAULT_KINDS = ("recruitment", "rescue")
+# Alert states: "approved" (issued, outbox written) and "retracted"; review items never become
+# alerts until an operator approves them, so nothing else is ever published.
+APPROVED, RETRACTED = "approved", "retracted"
+ISSUED_STATES = (APPROVED, RETRACTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class AlertRecord:
     provinces: tuple[str, ...]
     also_reported_by: tuple[str, ...]
     created_at: datetime
+    retracted_at: datetime | None = None
+    follows_alert_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +170,7 @@ class AlertRepository:
                     sa.insert(alerts)
                     .values(
                         kind="news",
-                        state="approved",
+                        state=APPROVED,
                         item_id=item.item_id,
                         story_id=story_id,
                         category=str(verdict.category),
@@ -231,6 +237,28 @@ class AlertRepository:
                 .limit(limit)
             )
             return [_alert(row) for row in rows]
+
+    async def issued_alerts(self, limit: int) -> list[AlertRecord]:
+        """Alerts made public (retracted ones included, so feeds can publish the Cancel)."""
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(
+                sa.select(alerts)
+                .where(alerts.c.state.in_(ISSUED_STATES))
+                .order_by(alerts.c.alert_id.desc())
+                .limit(limit)
+            )
+            return [_alert(row) for row in rows]
+
+    async def issued_alert(self, alert_id: int) -> AlertRecord | None:
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(alerts).where(
+                        alerts.c.alert_id == alert_id, alerts.c.state.in_(ISSUED_STATES)
+                    )
+                )
+            ).first()
+        return _alert(row) if row else None
 
     async def list_alerts(self, limit: int = 20) -> list[AlertRecord]:
         async with self._engine.connect() as connection:

@@ -145,6 +145,7 @@ alerts = sa.Table(
     sa.Column("created_by", sa.BigInteger, nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("retracted_at", UtcDateTime(), nullable=True),
+    sa.Column("follows_alert_id", sa.Integer, nullable=True),
     sa.Index(None, "state"),
 )
 

@@ -112,6 +112,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("follows_alert_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["item_id"], ["items.item_id"], name=op.f("fk_alerts_item_id_items")
         ),
