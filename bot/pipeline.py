@@ -40,7 +40,7 @@ Classify = Callable[[Item], Verdict]
 class AlertSink(Protocol):
     """Where verdicts and alerts go: the store in the bot, a printout in `scan --once`."""
 
-    async def record_verdict(self, item_id: str, verdict: Verdict, *, now: datetime) -> None: ...
+    async def record_verdict(self, item: Item, verdict: Verdict, *, now: datetime) -> None: ...
 
     async def issue_news_alert(
         self,
@@ -66,7 +66,7 @@ async def run_cycle(
         report.items += 1
         verdict = classify(new.item)
         now = clock()
-        await sink.record_verdict(new.item.item_id, verdict, now=now)
+        await sink.record_verdict(new.item, verdict, now=now)
         if verdict.decision == Decision.ALERT:
             alert_id = await sink.issue_news_alert(
                 new.item, verdict, story_id=new.story_id, now=now

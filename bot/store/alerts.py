@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.models import Category, Item, Verdict
-from bot.store.schema import alerts, chats, deliveries, verdicts
+from bot.store.schema import alerts, chats, deliveries, items, verdicts
 
 PENDING = "pending"
 INFLIGHT = "inflight"
@@ -129,12 +129,25 @@ class AlertRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def record_verdict(self, item_id: str, verdict: Verdict, *, now: datetime) -> None:
+    async def record_verdict(self, item: Item, verdict: Verdict, *, now: datetime) -> None:
+        """Keep the judgement (and the item's text, for review and audit)."""
         review_state = PENDING if verdict.decision == "review" else None
         async with self._engine.begin() as connection:
             await connection.execute(
+                sa.update(items)
+                .where(items.c.item_id == item.item_id)
+                .values(
+                    source=item.source,
+                    url=item.url,
+                    title=item.title,
+                    summary=item.summary,
+                    published=item.published,
+                    country=item.country,
+                )
+            )
+            await connection.execute(
                 sa.insert(verdicts).values(
-                    item_id=item_id,
+                    item_id=item.item_id,
                     score=verdict.score,
                     category=str(verdict.category),
                     decision=str(verdict.decision),

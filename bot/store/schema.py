@@ -80,31 +80,25 @@ feeds = sa.Table(
     sa.Column("lease_until", UtcDateTime(), nullable=True),
 )
 
-stories = sa.Table(
-    "stories",
-    metadata,
-    sa.Column("story_id", sa.String(64), primary_key=True),
-    sa.Column("lang", sa.String(16), nullable=False),
-    sa.Column("signature", sa.JSON, nullable=False),
-    sa.Column("created_at", UtcDateTime(), nullable=False),
-    sa.Index(None, "lang", "created_at"),
-)
-
 items = sa.Table(
     "items",
     metadata,
+    # What ingestion remembers of every item, forever: dedupe and story clustering.
     sa.Column("item_id", sa.String(128), primary_key=True),
     sa.Column("feed_url", sa.String(2048), nullable=False),
-    sa.Column("source", sa.String(256), nullable=False),
-    sa.Column("url", sa.String(2048), nullable=False),
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("published", UtcDateTime(), nullable=False),
+    sa.Column("story_id", sa.String(64), nullable=False),
     sa.Column("lang", sa.String(16), nullable=False),
+    sa.Column("shingles", sa.JSON, nullable=False),
+    sa.Column("seen_at", UtcDateTime(), nullable=False),
+    # The content, written with the item so a crash before classification loses nothing.
+    sa.Column("source", sa.String(256), nullable=False, server_default=""),
+    sa.Column("url", sa.String(2048), nullable=False, server_default=""),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.Column("published", UtcDateTime(), nullable=True),
     sa.Column("country", sa.String(2), nullable=False, server_default=""),
-    sa.Column("story_id", sa.String(64), nullable=True),
-    sa.Column("fetched_at", UtcDateTime(), nullable=False),
     sa.Index(None, "story_id"),
+    sa.Index(None, "seen_at"),
 )
 
 verdicts = sa.Table(

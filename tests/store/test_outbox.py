@@ -43,15 +43,10 @@ async def stored_item(engine: AsyncEngine, item_id: str = "item-1") -> Item:
             sa.insert(items).values(
                 item_id=item.item_id,
                 feed_url=item.feed_url,
-                source=item.source,
-                url=item.url,
-                title=item.title,
-                summary=item.summary,
-                published=item.published,
-                lang=item.lang,
-                country=item.country,
                 story_id=item.item_id,
-                fetched_at=item.published,
+                lang=item.lang,
+                shingles=[1, 2, 3],
+                seen_at=item.published,
             )
         )
     return item

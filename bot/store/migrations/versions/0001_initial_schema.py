@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 15:03:23.805221
+Create Date: 2026-11-22 15:25:35.759451
 """
 
 from collections.abc import Sequence
@@ -65,32 +65,21 @@ def upgrade() -> None:
         "items",
         sa.Column("item_id", sa.String(length=128), nullable=False),
         sa.Column("feed_url", sa.String(length=2048), nullable=False),
-        sa.Column("source", sa.String(length=256), nullable=False),
-        sa.Column("url", sa.String(length=2048), nullable=False),
-        sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("published", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("story_id", sa.String(length=64), nullable=False),
         sa.Column("lang", sa.String(length=16), nullable=False),
+        sa.Column("shingles", sa.JSON(), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=256), server_default="", nullable=False),
+        sa.Column("url", sa.String(length=2048), server_default="", nullable=False),
+        sa.Column("title", sa.Text(), server_default="", nullable=False),
+        sa.Column("summary", sa.Text(), server_default="", nullable=False),
+        sa.Column("published", sa.DateTime(timezone=True), nullable=True),
         sa.Column("country", sa.String(length=2), server_default="", nullable=False),
-        sa.Column("story_id", sa.String(length=64), nullable=True),
-        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("item_id", name=op.f("pk_items")),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_items_seen_at"), ["seen_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_items_story_id"), ["story_id"], unique=False)
-
-    op.create_table(
-        "stories",
-        sa.Column("story_id", sa.String(length=64), nullable=False),
-        sa.Column("lang", sa.String(length=16), nullable=False),
-        sa.Column("signature", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("story_id", name=op.f("pk_stories")),
-    )
-    with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_stories_lang_created_at"), ["lang", "created_at"], unique=False
-        )
 
     op.create_table(
         "alerts",
@@ -185,12 +174,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_alerts_state"))
 
     op.drop_table("alerts")
-    with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_stories_lang_created_at"))
-
-    op.drop_table("stories")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_items_story_id"))
+        batch_op.drop_index(batch_op.f("ix_items_seen_at"))
 
     op.drop_table("items")
     op.drop_table("feeds")
