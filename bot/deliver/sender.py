@@ -91,48 +91,67 @@ class Sender:
         self._on_template_problem = on_template_problem
         self._wake = asyncio.Event()
         self.limiter = limiter or RateLimiter(Limits())
-        self._outcomes: list[DeliveryOutcome] = []
-        self._flush_due = asyncio.Event()
+        self._draining = asyncio.Lock()
+        self._stopping = False
 
     def wake(self) -> None:
         """Tell the sender new deliveries are waiting, so it does not wait for its tick."""
         self._wake.set()
 
     async def run_forever(self) -> None:
-        while True:
+        """Drain whenever woken (or every `idle_wait`) until `stop()`."""
+        while not self._stopping:
             self._wake.clear()
             attempted = await self.drain_once()
-            if attempted == 0:
+            if attempted == 0 and not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.config.idle_wait)
 
+    def stop(self) -> None:
+        """Finish the messages under way, record them, then let `run_forever` return."""
+        self._stopping = True
+        self._wake.set()
+
     async def drain_once(self) -> int:
-        """Send every delivery due now; returns how many were attempted."""
+        """Send every delivery due now; returns how many were attempted.
+
+        One drain at a time: a caller that finds one under way waits for it, then drains.
+        """
+        async with self._draining:
+            return await self._drain()
+
+    async def _drain(self) -> int:
         queue: asyncio.Queue[DeliveryTask] = asyncio.Queue(maxsize=self.config.batch_size)
         messages: dict[Variant, OutgoingMessage | None] = {}
+        book = _OutcomeBook(self._alerts, self._clock, self.config)
         workers = [
-            asyncio.create_task(self._worker(queue, messages))
+            asyncio.create_task(self._worker(queue, messages, book))
             for _ in range(self.config.concurrency)
         ]
-        flusher = asyncio.create_task(self._flush_periodically())
+        flusher = asyncio.create_task(book.flush_periodically())
         attempted = 0
         try:
-            while tasks := await self._alerts.claim_due(self.config.batch_size, now=self._clock()):
+            while not self._stopping and (
+                tasks := await self._alerts.claim_due(self.config.batch_size, now=self._clock())
+            ):
                 attempted += len(tasks)
                 await self._prepare(tasks, messages)
                 for task in tasks:
                     await queue.put(task)
             await queue.join()
         finally:
-            for worker in (*workers, flusher):
+            for worker in workers:
                 worker.cancel()
-            await asyncio.gather(*workers, flusher, return_exceptions=True)
-            await self._flush()
+            await asyncio.gather(*workers, return_exceptions=True)
+            await book.close(flusher)
         self.limiter.forget_idle()
         return attempted
 
     async def _worker(
-        self, queue: asyncio.Queue[DeliveryTask], messages: dict[Variant, OutgoingMessage | None]
+        self,
+        queue: asyncio.Queue[DeliveryTask],
+        messages: dict[Variant, OutgoingMessage | None],
+        book: _OutcomeBook,
     ) -> None:
         while True:
             task = await queue.get()
@@ -144,20 +163,7 @@ class Sender:
             finally:
                 queue.task_done()
             if outcome is not None:
-                self._outcomes.append(outcome)
-            if len(self._outcomes) >= self.config.flush_size:
-                self._flush_due.set()
-
-    async def _flush_periodically(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._flush_due.wait(), self.config.flush_interval)
-            self._flush_due.clear()
-            await self._flush()
-
-    async def _flush(self) -> None:
-        outcomes, self._outcomes = self._outcomes, []
-        await self._alerts.record_outcomes(outcomes, now=self._clock())
+                book.add(outcome)
 
     async def _prepare(
         self, tasks: list[DeliveryTask], messages: dict[Variant, OutgoingMessage | None]
@@ -264,6 +270,45 @@ class Sender:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         return sent.message_id
+
+
+class _OutcomeBook:
+    """Outcomes waiting to be written: flushed when `flush_size` gather or every interval."""
+
+    def __init__(self, alerts: AlertRepository, clock: Clock, config: SenderConfig) -> None:
+        self._alerts = alerts
+        self._clock = clock
+        self._config = config
+        self._outcomes: list[DeliveryOutcome] = []
+        self._due = asyncio.Event()
+        self._closing = False
+
+    def add(self, outcome: DeliveryOutcome) -> None:
+        self._outcomes.append(outcome)
+        if len(self._outcomes) >= self._config.flush_size:
+            self._due.set()
+
+    async def flush_periodically(self) -> None:
+        while not self._closing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._due.wait(), self._config.flush_interval)
+            self._due.clear()
+            await self.flush()
+
+    async def close(self, flusher: asyncio.Task[None]) -> None:
+        """Stop the periodic flush without interrupting a write, then write the rest."""
+        self._closing = True
+        self._due.set()
+        await asyncio.gather(flusher, return_exceptions=True)
+        await self.flush()
+
+    async def flush(self) -> None:
+        # Outcomes leave the book only once written: an interrupted write loses none of them
+        # (writing one twice is harmless: each sets the same final state).
+        outcomes = self._outcomes[:]
+        if outcomes:
+            await self._alerts.record_outcomes(outcomes, now=self._clock())
+            del self._outcomes[: len(outcomes)]
 
 
 def _variant(task: DeliveryTask) -> Variant:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import StoreUnavailable
 from bot.models import Category, Decision, Item, Verdict
-from bot.store.alerts import AlertRepository
+from bot.store.alerts import AlertRepository, DeliveryOutcome
 from bot.store.chats import BLOCKED, MIGRATED, ChatRepository
 from bot.store.db import create_engine, ping, upgrade_schema
 from bot.store.schema import items, metadata
@@ -212,3 +212,23 @@ async def test_report_counts_outcomes_by_reason_and_measures_duration(
     assert report.failed_by_reason == {"blocked": 1, "chat not found": 1}
     assert report.duration_s is None  # one is still in flight
     assert report.alert.created_at.tzinfo is not None
+
+
+async def test_outcomes_are_recorded_in_one_batch(engine: AsyncEngine, clock: FakeClock) -> None:
+    chats, alerts = ChatRepository(engine), AlertRepository(engine)
+    for chat_id in (1, 2, 3):
+        await chats.subscribe(chat_id, chat_type="private", locale="vi", title="", now=clock())
+    await alerts.issue_news_alert(await stored_item(engine), LURE_VERDICT, story_id="s1",
+                                  now=clock())
+    one, two, three = await alerts.claim_due(10, now=clock())
+
+    await alerts.record_outcomes([
+        DeliveryOutcome(one.delivery_id, "sent", message_id=11),
+        DeliveryOutcome(two.delivery_id, "sent", message_id=12),
+        DeliveryOutcome(three.delivery_id, "pending", reason="network: timed out",
+                        not_before=clock.now, counts_as_attempt=True),
+    ], now=clock())  # fmt: skip
+
+    assert await alerts.delivery_counts() == {"sent": 2, "pending": 1}
+    [again] = await alerts.claim_due(10, now=clock())
+    assert (again.delivery_id, again.attempts) == (three.delivery_id, 1)

@@ -1,0 +1,345 @@
+"""Composition root: builds settings-driven parts and wires them into a PTB Application.
+
+Operator files (feeds, lexicons, templates, hotlines) are loaded before anything connects, so
+a broken file stops the start with its file and line, not half-way through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot.chat import register_handlers
+from bot.classify import Classifier, check_lexicons
+from bot.config import Settings
+from bot.deliver.sender import OutgoingMessage, Sender
+from bot.errors import OperatorFileError, Problem
+from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.ingest.poller import Poller, format_health_table
+from bot.ingest.repository import FeedRepository, InMemoryFeedRepository
+from bot.ingest.sources import check_feed_files, load_feed_files
+from bot.models import Category, Decision, FeedSource, Item, Verdict
+from bot.pipeline import NewItem, run_cycle
+from bot.render import AlertView, ReloadingRenderer, check_operator_files as check_render_files
+from bot.render import preview as render_preview
+from bot.services import SERVICES_KEY, Clock, Services, services_from, utc_now
+from bot.store.alerts import AlertRecord, AlertRepository
+from bot.store.chats import ChatRepository
+from bot.store.db import create_engine, ping, upgrade_schema
+from bot.store.feeds import SqlFeedRepository
+
+log = logging.getLogger(__name__)
+
+POLL_JOB = "poll-feeds"
+RELOAD_JOB = "reload-operator-files"
+INFLIGHT_TIMEOUT = timedelta(seconds=60)
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+# --- operator files -------------------------------------------------------------------------
+
+
+def load_classifier(settings: Settings) -> Classifier:
+    thresholds: dict[str, float] = {}
+    if settings.alert_threshold is not None:
+        thresholds["alert_threshold"] = settings.alert_threshold
+    if settings.review_threshold is not None:
+        thresholds["review_threshold"] = settings.review_threshold
+    return Classifier.from_directory(settings.lexicons_path, **thresholds)
+
+
+def load_renderers(settings: Settings) -> ReloadingRenderer:
+    return ReloadingRenderer(settings.templates_path, settings.hotlines_path, settings.locales_path)
+
+
+def check_operator_files(settings: Settings) -> list[Problem]:
+    """Everything `alertbot check` reports: feeds, lexicons, templates, catalogs, hotlines."""
+    return [
+        *check_feed_files(settings.feeds_path),
+        *check_lexicons(settings.lexicons_path),
+        *check_render_files(settings.templates_path, settings.hotlines_path,
+                            settings.locales_path),
+    ]
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Fail early and plainly when the database is unreachable; then migrate it."""
+    engine = create_engine(settings.database_url)
+    try:
+        await ping(engine)
+        await upgrade_schema(engine)
+    finally:
+        await engine.dispose()
+
+
+# --- the running bot ------------------------------------------------------------------------
+
+
+def classify_item(classifier: Classifier, item: Item) -> Verdict:
+    return classifier.classify(item.title, item.summary, item.lang or None)
+
+
+def alert_renderer(renderers: ReloadingRenderer) -> Any:
+    """The sender's render function: the stored alert in one locale and citizenship."""
+
+    def render(alert: AlertRecord, locale: str, citizenship: str | None) -> OutgoingMessage:
+        item, verdict = alert_as_item(alert)
+        view = AlertView.from_item(item, verdict, also_reported_by=alert.also_reported_by)
+        message = renderers.current.render_alert(
+            view, locale, citizenship=citizenship, province=None
+        )
+        return OutgoingMessage(html=message.html, plain=message.plain)
+
+    return render
+
+
+def alert_as_item(alert: AlertRecord) -> tuple[Item, Verdict]:
+    item = Item(
+        item_id=str(alert.alert_id),
+        feed_url="",
+        source=alert.source,
+        url=alert.url,
+        title=alert.title,
+        summary=alert.summary,
+        published=alert.published,
+        lang=alert.lang,
+    )
+    verdict = Verdict(
+        alert=True,
+        score=1.0,
+        category=Category(alert.category),
+        lang=alert.lang,
+        countries=alert.countries,
+        provinces=alert.provinces,
+        decision=Decision.ALERT,
+    )
+    return item, verdict
+
+
+def build_application(
+    settings: Settings, *, clock: Clock = utc_now, first_poll_after: float = 1.0
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready for `run_polling`, `run_webhook` or a test's `async with`."""
+    token = settings.require_token()
+    sources = load_feed_files(settings.feeds_path)
+    classifier = load_classifier(settings)
+    renderers = load_renderers(settings)
+    resources = AsyncExitStack()
+
+    async def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        engine = create_engine(settings.database_url)
+        resources.push_async_callback(engine.dispose)
+        await upgrade_schema(engine)
+        chats, alerts = ChatRepository(engine), AlertRepository(engine)
+        sender = Sender(application.bot, alerts, chats, alert_renderer(renderers), clock)
+        services = Services(
+            engine=engine,
+            chats=chats,
+            alerts=alerts,
+            classifier=classifier,
+            renderers=renderers,
+            sender=sender,
+            admin_ids=frozenset(settings.admin_ids),
+            clock=clock,
+        )
+        application.bot_data[SERVICES_KEY] = services
+        fetcher = await resources.enter_async_context(Fetcher(FetchConfig()))
+        poller = Poller(
+            sources,
+            fetcher,
+            SqlFeedRepository(engine),
+            default_interval=settings.poll_interval,
+            clock=clock,
+        )
+        application.bot_data[POLL_JOB] = poller
+        await alerts.recover_inflight(older_than=INFLIGHT_TIMEOUT, now=clock())
+        sending = asyncio.get_running_loop().create_task(sender.run_forever(), name="sender")
+        resources.push_async_callback(_stop_sender, sender, sending)
+        jobs = application.job_queue
+        assert jobs is not None, "python-telegram-bot[job-queue] is required"
+        jobs.run_repeating(poll_feeds, interval=min(settings.poll_interval, 60),
+                           first=first_poll_after, name=POLL_JOB)
+        jobs.run_repeating(reload_operator_files, interval=15, first=15, name=RELOAD_JOB)
+
+    async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await resources.aclose()
+
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.bot_base_file_url)
+        .post_init(start)
+        .post_shutdown(stop)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+async def _stop_sender(sender: Sender, task: asyncio.Task[None]) -> None:
+    """Let messages under way finish and be recorded; give up after a bounded wait."""
+    sender.stop()
+    try:
+        await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("sender did not finish within %s s; unsent rows stay queued",
+                    SHUTDOWN_GRACE_SECONDS)
+    except asyncio.CancelledError:
+        pass
+
+
+async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: poll the feeds that are due, judge new items, queue alerts, wake the sender."""
+    services = services_from(context.bot_data)
+    poller: Poller = context.bot_data[POLL_JOB]
+
+    async def new_items() -> Sequence[NewItem]:
+        return [NewItem(item=n.item, story_id=n.story_id) for n in await poller.poll_due()]
+
+    report = await run_cycle(
+        new_items,
+        lambda item: classify_item(services.classifier, item),
+        services.alerts,
+        services.clock,
+    )
+    if report.alerts:
+        services.sender.wake()
+
+
+async def reload_operator_files(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: apply edited templates, catalogs and hotlines; keep the last good on error."""
+    services = services_from(context.bot_data)
+    problems = services.renderers.reload_if_changed()
+    if problems:
+        log.error("edited operator files rejected, keeping the last good version: %s",
+                  "; ".join(str(p) for p in problems))
+
+
+def run(settings: Settings, *, webhook: bool = False) -> None:
+    asyncio.run(prepare_database(settings))
+    application = build_application(settings)
+    if not webhook:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    if not settings.webhook_url:
+        from bot.errors import ConfigError
+
+        raise ConfigError("WEBHOOK_URL: required for --webhook (the public HTTPS URL)")
+    from urllib.parse import urlsplit
+
+    application.run_webhook(
+        listen="0.0.0.0",
+        port=settings.port,
+        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+        webhook_url=settings.webhook_url,
+        secret_token=(settings.webhook_secret.get_secret_value()
+                      if settings.webhook_secret else None),
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+# --- one-off commands -----------------------------------------------------------------------
+
+
+async def scan_once(settings: Settings, out: TextIO) -> int:
+    """Poll every feed once and print what would be sent; nothing is stored or sent."""
+    sources = load_feed_files(settings.feeds_path)
+    classifier = load_classifier(settings)
+    repository: FeedRepository = InMemoryFeedRepository()
+    async with Fetcher(FetchConfig()) as fetcher:
+        poller = Poller(sources, fetcher, repository, default_interval=settings.poll_interval)
+        new = await poller.poll_due()
+        audience = await _audience(settings)
+        for entry in new:
+            verdict = classify_item(classifier, entry.item)
+            if verdict.decision == Decision.DROP:
+                continue
+            out.write(json.dumps({
+                "decision": str(verdict.decision),
+                "score": round(verdict.score, 3),
+                "category": str(verdict.category),
+                "title": entry.item.title,
+                "url": entry.item.url,
+                "source": entry.item.source,
+                "cues": [c.phrase for c in verdict.cues],
+                "would_reach": audience if verdict.decision == Decision.ALERT else "review queue",
+            }, ensure_ascii=False) + "\n")
+        out.write(format_health_table(await poller.health()) + "\n")
+    return 0
+
+
+async def _audience(settings: Settings) -> dict[str, int]:
+    """Active chats by locale, or nothing when the database is not there yet."""
+    from bot.errors import StoreUnavailable
+
+    engine = create_engine(settings.database_url)
+    try:
+        await ping(engine)
+        await upgrade_schema(engine)
+        return await ChatRepository(engine).count_active_by_locale()
+    except StoreUnavailable:
+        return {}
+    finally:
+        await engine.dispose()
+
+
+async def print_feed_health(settings: Settings, out: TextIO) -> int:
+    sources = load_feed_files(settings.feeds_path)
+    engine = create_engine(settings.database_url)
+    try:
+        await ping(engine)
+        await upgrade_schema(engine)
+        async with Fetcher(FetchConfig()) as fetcher:
+            poller = Poller(sources, fetcher, SqlFeedRepository(engine),
+                            default_interval=settings.poll_interval)
+            out.write(format_health_table(await poller.health()) + "\n")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def preview(
+    settings: Settings,
+    *,
+    template: str,
+    locale: str,
+    item: Path | None,
+    all_locales: bool,
+    plain: bool,
+) -> str:
+    classifier = load_classifier(settings)
+    renderers = load_renderers(settings)
+    return render_preview(
+        renderers.current,
+        template=template,
+        locale=locale,
+        item=item,
+        all_locales=all_locales,
+        plain=plain,
+        classify=lambda title, text, lang: classifier.classify(title, text, lang),
+    )
+
+
+__all__ = [
+    "FeedSource",
+    "OperatorFileError",
+    "build_application",
+    "check_operator_files",
+    "load_classifier",
+    "prepare_database",
+    "run",
+    "scan_once",
+]
