@@ -29,7 +29,8 @@ from bot.ingest.repository import FeedRepository, InMemoryFeedRepository
 from bot.ingest.sources import check_feed_files, load_feed_files
 from bot.models import Category, Decision, FeedSource, Item, Verdict
 from bot.pipeline import NewItem, run_cycle
-from bot.render import AlertView, ReloadingRenderer, check_operator_files as check_render_files
+from bot.render import AlertView, ReloadingRenderer
+from bot.render import check_operator_files as check_render_files
 from bot.render import preview as render_preview
 from bot.services import SERVICES_KEY, Clock, Services, services_from, utc_now
 from bot.store.alerts import AlertRecord, AlertRepository
@@ -66,8 +67,7 @@ def check_operator_files(settings: Settings) -> list[Problem]:
     return [
         *check_feed_files(settings.feeds_path),
         *check_lexicons(settings.lexicons_path),
-        *check_render_files(settings.templates_path, settings.hotlines_path,
-                            settings.locales_path),
+        *check_render_files(settings.templates_path, settings.hotlines_path, settings.locales_path),
     ]
 
 
@@ -169,8 +169,12 @@ def build_application(
         resources.push_async_callback(_stop_sender, sender, sending)
         jobs = application.job_queue
         assert jobs is not None, "python-telegram-bot[job-queue] is required"
-        jobs.run_repeating(poll_feeds, interval=min(settings.poll_interval, 60),
-                           first=first_poll_after, name=POLL_JOB)
+        jobs.run_repeating(
+            poll_feeds,
+            interval=min(settings.poll_interval, 60),
+            first=first_poll_after,
+            name=POLL_JOB,
+        )
         jobs.run_repeating(reload_operator_files, interval=15, first=15, name=RELOAD_JOB)
 
     async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -195,8 +199,9 @@ async def _stop_sender(sender: Sender, task: asyncio.Task[None]) -> None:
     try:
         await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
     except TimeoutError:
-        log.warning("sender did not finish within %s s; unsent rows stay queued",
-                    SHUTDOWN_GRACE_SECONDS)
+        log.warning(
+            "sender did not finish within %s s; unsent rows stay queued", SHUTDOWN_GRACE_SECONDS
+        )
     except asyncio.CancelledError:
         pass
 
@@ -224,8 +229,10 @@ async def reload_operator_files(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_from(context.bot_data)
     problems = services.renderers.reload_if_changed()
     if problems:
-        log.error("edited operator files rejected, keeping the last good version: %s",
-                  "; ".join(str(p) for p in problems))
+        log.error(
+            "edited operator files rejected, keeping the last good version: %s",
+            "; ".join(str(p) for p in problems),
+        )
 
 
 def run(settings: Settings, *, webhook: bool = False) -> None:
@@ -245,8 +252,9 @@ def run(settings: Settings, *, webhook: bool = False) -> None:
         port=settings.port,
         url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
         webhook_url=settings.webhook_url,
-        secret_token=(settings.webhook_secret.get_secret_value()
-                      if settings.webhook_secret else None),
+        secret_token=(
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        ),
         allowed_updates=Update.ALL_TYPES,
     )
 
@@ -267,16 +275,24 @@ async def scan_once(settings: Settings, out: TextIO) -> int:
             verdict = classify_item(classifier, entry.item)
             if verdict.decision == Decision.DROP:
                 continue
-            out.write(json.dumps({
-                "decision": str(verdict.decision),
-                "score": round(verdict.score, 3),
-                "category": str(verdict.category),
-                "title": entry.item.title,
-                "url": entry.item.url,
-                "source": entry.item.source,
-                "cues": [c.phrase for c in verdict.cues],
-                "would_reach": audience if verdict.decision == Decision.ALERT else "review queue",
-            }, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "decision": str(verdict.decision),
+                        "score": round(verdict.score, 3),
+                        "category": str(verdict.category),
+                        "title": entry.item.title,
+                        "url": entry.item.url,
+                        "source": entry.item.source,
+                        "cues": [c.phrase for c in verdict.cues],
+                        "would_reach": audience
+                        if verdict.decision == Decision.ALERT
+                        else "review queue",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
         out.write(format_health_table(await poller.health()) + "\n")
     return 0
 
@@ -303,8 +319,9 @@ async def print_feed_health(settings: Settings, out: TextIO) -> int:
         await ping(engine)
         await upgrade_schema(engine)
         async with Fetcher(FetchConfig()) as fetcher:
-            poller = Poller(sources, fetcher, SqlFeedRepository(engine),
-                            default_interval=settings.poll_interval)
+            poller = Poller(
+                sources, fetcher, SqlFeedRepository(engine), default_interval=settings.poll_interval
+            )
             out.write(format_health_table(await poller.health()) + "\n")
     finally:
         await engine.dispose()

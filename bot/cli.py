@@ -31,8 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANNOT_START
     try:
         settings = load_settings()
-        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token,
-                                                  settings.webhook_secret) if s]
+        secrets = [
+            s.get_secret_value()
+            for s in (settings.telegram_bot_token, settings.webhook_secret)
+            if s
+        ]
         configure_logging(settings.log_level, settings.log_format, secrets)
         command: Command = args.command
         return command(args, settings)
@@ -128,8 +131,16 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _preview(args: argparse.Namespace, settings: Settings) -> int:
-    print(app.preview(settings, template=args.template, locale=args.locale, item=args.item,
-                      all_locales=args.all_locales, plain=args.plain))
+    print(
+        app.preview(
+            settings,
+            template=args.template,
+            locale=args.locale,
+            item=args.item,
+            all_locales=args.all_locales,
+            plain=args.plain,
+        )
+    )
     return EXIT_OK
 
 
@@ -150,7 +161,7 @@ class _open_input:
         if self._name == "-":
             return sys.stdin
         try:
-            self._file = open(self._name, encoding="utf-8")  # noqa: SIM115
+            self._file = open(self._name, encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot read {self._name}: {exc.strerror}") from None
         return self._file

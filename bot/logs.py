@@ -31,7 +31,8 @@ class SecretScrubber(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = self.scrub(record.getMessage())
         if record.exc_info and record.exc_info[1] is not None:
-            message = f"{message}\n{self.scrub(logging.Formatter().formatException(record.exc_info))}"
+            trace = logging.Formatter().formatException(record.exc_info)
+            message = f"{message}\n{self.scrub(trace)}"
             record.exc_info = None
             record.exc_text = None
         record.msg, record.args = message, None

@@ -61,8 +61,9 @@ class RateLimiter:
     def __init__(self, limits: Limits, clock: Monotonic = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        self._global = TokenBucket(limits.global_per_second, max(1.0, limits.global_per_second),
-                                   clock)
+        self._global = TokenBucket(
+            limits.global_per_second, max(1.0, limits.global_per_second), clock
+        )
         self._private_next: dict[int, float] = {}
         self._group_sent: dict[int, deque[float]] = {}
         self._paused_until: dict[int, float] = {}

@@ -233,8 +233,11 @@ class Sender:
             return await self._give_up_on_chat(task, exc.message)
         if "can't parse entities" not in text:
             return DeliveryOutcome(task.delivery_id, FAILED, reason=f"bad request: {exc.message}")
-        log.error("Telegram refused an alert's HTML; sending it as plain text: %s", exc.message,
-                  extra={"alert_id": task.alert_id})
+        log.error(
+            "Telegram refused an alert's HTML; sending it as plain text: %s",
+            exc.message,
+            extra={"alert_id": task.alert_id},
+        )
         if self._on_template_problem is not None:
             await self._on_template_problem(task.alert_id, exc.message)
         try:

@@ -108,12 +108,46 @@ def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
     return AlertRecord(**values)
 
 
-def _targeted_chats(kind: str) -> sa.Select[tuple[int, str]]:
-    """Active chats that want this kind of alert ('' means the defaults)."""
-    wants_kind: sa.ColumnElement[bool] = chats.c.alert_kinds.like(f"%{kind}%")
-    if kind in DEFAULT_KINDS:
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who an alert is for. Empty filters mean everyone; `kind` is matched against each
+    chat's chosen alert kinds (a chat that chose none gets the default kinds)."""
+
+    kind: str = "recruitment"
+    locales: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertContent:
+    """What an alert says, whether it came from a feed or from an operator."""
+
+    category: str
+    title: str
+    summary: str
+    url: str
+    source: str
+    lang: str
+    published: datetime
+    countries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    also_reported_by: tuple[str, ...] = ()
+
+
+def _targeted_chats(audience: Audience) -> sa.Select[tuple[int, str]]:
+    """Active chats in the audience that want this kind of alert."""
+    wants_kind: sa.ColumnElement[bool] = chats.c.alert_kinds.like(f"%{audience.kind}%")
+    if audience.kind in DEFAULT_KINDS:
         wants_kind = sa.or_(chats.c.alert_kinds == "", wants_kind)
-    return sa.select(chats.c.chat_id, chats.c.locale).where(chats.c.status == "active", wants_kind)
+    query = sa.select(chats.c.chat_id, chats.c.locale).where(chats.c.status == "active", wants_kind)
+    if audience.locales:
+        query = query.where(chats.c.locale.in_(audience.locales))
+    if audience.provinces:
+        query = query.where(chats.c.province.in_(audience.provinces))
+    if audience.countries:
+        query = query.where(chats.c.country.in_(audience.countries))
+    return query
 
 
 def _reason(error: str | None) -> str:
@@ -169,39 +203,71 @@ class AlertRepository:
         now: datetime,
     ) -> int | None:
         """Create the story's alert and its outbox; None when the story was already alerted."""
-        kind = KIND_OF_CATEGORY.get(verdict.category, "recruitment")
+        content = AlertContent(
+            category=str(verdict.category),
+            title=item.title,
+            summary=item.summary,
+            url=item.url,
+            source=item.source,
+            lang=item.lang,
+            published=item.published,
+            countries=verdict.countries,
+            provinces=verdict.provinces,
+            also_reported_by=tuple(also_reported_by),
+        )
+        audience = Audience(kind=KIND_OF_CATEGORY.get(verdict.category, "recruitment"))
+        return await self.issue_alert(
+            content, audience, kind="news", story_id=story_id, item_id=item.item_id, now=now
+        )
+
+    async def issue_alert(
+        self,
+        content: AlertContent,
+        audience: Audience,
+        *,
+        kind: str,
+        now: datetime,
+        story_id: str | None = None,
+        item_id: str | None = None,
+        created_by: int | None = None,
+    ) -> int | None:
+        """Write an approved alert and one delivery per targeted chat, in one transaction.
+
+        Returns None when the story already has an alert (one alert per story).
+        """
         async with self._engine.begin() as connection:
-            already = (
-                await connection.execute(
+            if story_id is not None:
+                already = await connection.execute(
                     sa.select(alerts.c.alert_id).where(alerts.c.story_id == story_id)
                 )
-            ).first()
-            if already is not None:
-                return None
+                if already.first() is not None:
+                    return None
             alert_id = (
                 await connection.execute(
                     sa.insert(alerts)
                     .values(
-                        kind="news",
+                        kind=kind,
                         state=APPROVED,
-                        item_id=item.item_id,
+                        item_id=item_id,
                         story_id=story_id,
-                        category=str(verdict.category),
-                        title=item.title,
-                        summary=item.summary,
-                        url=item.url,
-                        source=item.source,
-                        lang=item.lang,
-                        published=item.published,
-                        countries=list(verdict.countries),
-                        provinces=list(verdict.provinces),
-                        also_reported_by=list(also_reported_by),
+                        category=content.category,
+                        title=content.title,
+                        summary=content.summary,
+                        url=content.url,
+                        source=content.source,
+                        lang=content.lang,
+                        published=content.published,
+                        countries=list(content.countries),
+                        provinces=list(content.provinces),
+                        also_reported_by=list(content.also_reported_by),
+                        created_by=created_by,
                         created_at=now,
                     )
                     .returning(alerts.c.alert_id)
                 )
             ).scalar_one()
-            targets = _targeted_chats(kind).subquery()
+            targets = _targeted_chats(audience).subquery()
+            stamp = sa.literal(now, type_=alerts.c.created_at.type)
             await connection.execute(
                 sa.insert(deliveries).from_select(
                     ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
@@ -210,8 +276,8 @@ class AlertRepository:
                         targets.c.chat_id,
                         targets.c.locale,
                         sa.literal(PENDING),
-                        sa.literal(now, type_=alerts.c.created_at.type),
-                        sa.literal(now, type_=alerts.c.created_at.type),
+                        stamp,
+                        stamp,
                     ),
                 )
             )
@@ -222,8 +288,9 @@ class AlertRepository:
         async with self._engine.begin() as connection:
             row = (
                 await connection.execute(
-                    sa.select(alerts.c.alert_id, alerts.c.source, alerts.c.also_reported_by)
-                    .where(alerts.c.story_id == story_id)
+                    sa.select(alerts.c.alert_id, alerts.c.source, alerts.c.also_reported_by).where(
+                        alerts.c.story_id == story_id
+                    )
                 )
             ).first()
             if row is None or source == row.source or source in row.also_reported_by:
@@ -380,9 +447,7 @@ class AlertRepository:
         async with self._engine.begin() as connection:
             row = (
                 await connection.execute(
-                    sa.select(deliveries.c.alert_id).where(
-                        deliveries.c.delivery_id == delivery_id
-                    )
+                    sa.select(deliveries.c.alert_id).where(deliveries.c.delivery_id == delivery_id)
                 )
             ).one()
             clash = (

@@ -21,7 +21,6 @@ metadata = sa.MetaData(
 )
 
 
-
 class UtcDateTime(sa.TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite alone would hand back naive ones)."""
 
@@ -40,6 +39,7 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 chats = sa.Table(
     "chats",

@@ -18,7 +18,9 @@ from tests.fakes.bot_api import FakeBotApi
 REPO = Path(__file__).resolve().parents[2]
 
 
-def bot_settings(api: FakeBotApi, database_url: str, feeds_path: Path, **overrides: Any) -> Settings:
+def bot_settings(
+    api: FakeBotApi, database_url: str, feeds_path: Path, **overrides: Any
+) -> Settings:
     """Settings for a test bot: the shipped operator files, the fake Telegram, a test database."""
     values: dict[str, Any] = {
         "telegram_bot_token": api.token,

@@ -24,7 +24,9 @@ LURE_TEXT = (
     "lừa đảo trực tuyến và gia đình bị đòi tiền chuộc."
 )
 RICE_TITLE = "Giá lúa tại Đồng bằng sông Cửu Long tăng nhẹ trong tuần"
-RICE_TEXT = "Nông dân miền Tây phấn khởi khi giá lúa tăng thêm 200 đồng mỗi kg nhờ xuất khẩu ổn định."
+RICE_TEXT = (
+    "Nông dân miền Tây phấn khởi khi giá lúa tăng thêm 200 đồng mỗi kg nhờ xuất khẩu ổn định."
+)
 
 
 def rss(*entries: tuple[str, str, str]) -> bytes:
@@ -78,8 +80,10 @@ async def test_a_vietnamese_subscriber_gets_exactly_one_warning_for_a_lure_story
             assert LURE_TITLE in warning.text
             assert "https://news.example.vn/canh-bao-viec-nhe-luong-cao" in warning.source_text
             assert RICE_TITLE not in warning.text
-            shown = {re.sub(r"\D", "", n) for n in re.findall(r"\+?\d[\d .()-]{1,18}\d|\b\d{3}\b",
-                                                             warning.text)}
+            shown = {
+                re.sub(r"\D", "", n)
+                for n in re.findall(r"\+?\d[\d .()-]{1,18}\d|\b\d{3}\b", warning.text)
+            }
             assert shown & directory_numbers(), "the warning names no hotline from the directory"
             assert welcome.parse_mode == warning.parse_mode == "HTML"
 

@@ -195,14 +195,16 @@ async def test_report_counts_outcomes_by_reason_and_measures_duration(
     chats, alerts = ChatRepository(engine), AlertRepository(engine)
     for chat_id in (1, 2, 3, 4):
         await chats.subscribe(chat_id, chat_type="private", locale="vi", title="", now=clock())
-    alert_id = await alerts.issue_news_alert(await stored_item(engine), LURE_VERDICT,
-                                             story_id="s1", now=clock())
+    alert_id = await alerts.issue_news_alert(
+        await stored_item(engine), LURE_VERDICT, story_id="s1", now=clock()
+    )
     assert alert_id is not None
     one, two, three, _four = await alerts.claim_due(10, now=clock())
     clock.advance(12)
     await alerts.mark_sent(one.delivery_id, 101, now=clock())
-    await alerts.mark_failed(two.delivery_id, "blocked: Forbidden: bot was blocked by the user",
-                             now=clock())
+    await alerts.mark_failed(
+        two.delivery_id, "blocked: Forbidden: bot was blocked by the user", now=clock()
+    )
     await alerts.mark_failed(three.delivery_id, "Bad Request: chat not found", now=clock())
 
     report = await alerts.report(alert_id)
@@ -218,8 +220,9 @@ async def test_outcomes_are_recorded_in_one_batch(engine: AsyncEngine, clock: Fa
     chats, alerts = ChatRepository(engine), AlertRepository(engine)
     for chat_id in (1, 2, 3):
         await chats.subscribe(chat_id, chat_type="private", locale="vi", title="", now=clock())
-    await alerts.issue_news_alert(await stored_item(engine), LURE_VERDICT, story_id="s1",
-                                  now=clock())
+    await alerts.issue_news_alert(
+        await stored_item(engine), LURE_VERDICT, story_id="s1", now=clock()
+    )
     one, two, three = await alerts.claim_due(10, now=clock())
 
     await alerts.record_outcomes([
