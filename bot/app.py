@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
@@ -22,7 +23,7 @@ from bot.chat import register_handlers
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
 from bot.deliver.sender import OutgoingMessage, Sender
-from bot.errors import OperatorFileError, Problem
+from bot.errors import ConfigError, OperatorFileError, Problem, StoreUnavailable
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.poller import Poller, format_health_table
 from bot.ingest.repository import FeedRepository, InMemoryFeedRepository
@@ -242,8 +243,6 @@ def run(settings: Settings, *, webhook: bool = False) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return
     if not settings.webhook_url:
-        from bot.errors import ConfigError
-
         raise ConfigError("WEBHOOK_URL: required for --webhook (the public HTTPS URL)")
     from urllib.parse import urlsplit
 
@@ -299,32 +298,74 @@ async def scan_once(settings: Settings, out: TextIO) -> int:
 
 async def _audience(settings: Settings) -> dict[str, int]:
     """Active chats by locale, or nothing when the database is not there yet."""
-    from bot.errors import StoreUnavailable
-
-    engine = create_engine(settings.database_url)
     try:
-        await ping(engine)
-        await upgrade_schema(engine)
-        return await ChatRepository(engine).count_active_by_locale()
+        async with _store(settings) as engine:
+            return await ChatRepository(engine).count_active_by_locale()
     except StoreUnavailable:
         return {}
-    finally:
-        await engine.dispose()
 
 
 async def print_feed_health(settings: Settings, out: TextIO) -> int:
     sources = load_feed_files(settings.feeds_path)
+    async with _store(settings) as engine, Fetcher(FetchConfig()) as fetcher:
+        poller = Poller(
+            sources, fetcher, SqlFeedRepository(engine), default_interval=settings.poll_interval
+        )
+        out.write(format_health_table(await poller.health()) + "\n")
+    return 0
+
+
+@asynccontextmanager
+async def _store(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """A migrated database for a one-off command."""
     engine = create_engine(settings.database_url)
     try:
         await ping(engine)
         await upgrade_schema(engine)
-        async with Fetcher(FetchConfig()) as fetcher:
-            poller = Poller(
-                sources, fetcher, SqlFeedRepository(engine), default_interval=settings.poll_interval
-            )
-            out.write(format_health_table(await poller.health()) + "\n")
+        yield engine
     finally:
         await engine.dispose()
+
+
+async def print_alerts(settings: Settings, out: TextIO, *, limit: int) -> int:
+    async with _store(settings) as engine:
+        repository = AlertRepository(engine)
+        out.write(
+            f"{'id':>5}  {'created (UTC)':16}  {'state':9}  {'category':19}  "
+            f"{'sent':>7}  {'failed':>6}  {'pending':>7}  title\n"
+        )
+        for alert in await repository.list_alerts(limit):
+            report = await repository.report(alert.alert_id)
+            assert report is not None
+            out.write(
+                f"{alert.alert_id:>5}  {alert.created_at:%Y-%m-%d %H:%M}  {alert.state:9}  "
+                f"{alert.category:19}  {report.sent:>7}  {report.failed:>6}  "
+                f"{report.pending + report.inflight:>7}  {alert.title[:60]}\n"
+            )
+    return 0
+
+
+async def print_alert_report(settings: Settings, out: TextIO, alert_id: int) -> int:
+    async with _store(settings) as engine:
+        report = await AlertRepository(engine).report(alert_id)
+    if report is None:
+        out.write(f"no alert {alert_id}\n")
+        return 1
+    alert = report.alert
+    duration = f"{report.duration_s:.1f} s" if report.duration_s is not None else "not finished"
+    lines = [
+        f"alert {alert.alert_id} ({alert.kind}, {alert.state}, {alert.category})",
+        f"title:     {alert.title}",
+        f"source:    {alert.source} {alert.url}",
+        f"created:   {alert.created_at:%Y-%m-%d %H:%M:%S} UTC",
+        f"targeted:  {report.targeted}",
+        f"sent:      {report.sent}",
+        f"pending:   {report.pending} (+{report.inflight} in flight)",
+        f"failed:    {report.failed}",
+        *(f"  {reason}: {count}" for reason, count in sorted(report.failed_by_reason.items())),
+        f"duration:  {duration}",
+    ]
+    out.write("\n".join(lines) + "\n")
     return 0
 
 

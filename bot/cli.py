@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--plain", action="store_true", help="plain text, not Telegram HTML")
     preview.set_defaults(command=_preview)
 
+    alerts = commands.add_parser("alerts", help="issued alerts and how their delivery went")
+    alert_commands = alerts.add_subparsers(metavar="ACTION", required=True)
+    listing = alert_commands.add_parser("list", help="the newest alerts with delivery counts")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.set_defaults(command=_alerts_list)
+    show = alert_commands.add_parser("show", help="one alert's delivery report")
+    show.add_argument("alert_id", type=int)
+    show.set_defaults(command=_alerts_show)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
@@ -142,6 +151,14 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     return EXIT_OK
+
+
+def _alerts_list(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(app.print_alerts(settings, sys.stdout, limit=args.limit))
+
+
+def _alerts_show(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(app.print_alert_report(settings, sys.stdout, args.alert_id))
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

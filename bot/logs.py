@@ -73,3 +73,4 @@ def configure_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()
     # Request lines are noise at INFO and carry the token in their URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
