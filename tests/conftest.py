@@ -22,6 +22,11 @@ from bot.store.db import create_engine, upgrade_schema
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # As `alertbot` does: PTB hands `retry_after` over as a timedelta (PTB 23's behaviour).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
 class FakeClock:
     """A clock tests move by hand, so schedules and timeouts need no sleeping."""
 

@@ -58,7 +58,7 @@ class SenderConfig:
     flush_size: int = 16  # outcomes written together
     flush_interval: float = 0.05  # … or at least this often (seconds)
     max_attempts: int = 6
-    backoff_base: float = 2.0
+    backoff_initial: float = 2.0  # seconds before the first retry; doubles each attempt
     backoff_cap: float = 600.0
     idle_wait: float = 2.0
     # A chat that must wait longer than this goes back to the queue instead of holding a slot.
@@ -257,7 +257,7 @@ class Sender:
                 task.delivery_id, FAILED, reason=f"{reason} (gave up after {attempts} attempts)",
                 counts_as_attempt=True,
             )  # fmt: skip
-        delay = min(self.config.backoff_cap, self.config.backoff_base**attempts)
+        delay = min(self.config.backoff_cap, self.config.backoff_initial * 2 ** (attempts - 1))
         delay *= random.uniform(0.5, 1.0)
         return DeliveryOutcome(
             task.delivery_id, PENDING, reason=reason, counts_as_attempt=True,

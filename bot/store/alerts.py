@@ -455,6 +455,7 @@ class AlertRepository:
                     sa.select(deliveries.c.delivery_id).where(
                         deliveries.c.alert_id == row.alert_id,
                         deliveries.c.chat_id == new_chat_id,
+                        deliveries.c.delivery_id != delivery_id,
                     )
                 )
             ).first()
