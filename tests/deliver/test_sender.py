@@ -88,9 +88,9 @@ async def world(engine: AsyncEngine, renderers: ReloadingRenderer) -> AsyncItera
             )
 
 
-async def drain_until_settled(sender: Sender, alerts: AlertRepository, timeout: float = 10) -> None:
+async def drain_until_settled(sender: Sender, alerts: AlertRepository, within: float = 10) -> None:
     """Drain, waiting out retries, until nothing is pending or in flight."""
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             await sender.drain_once()
             counts = await alerts.delivery_counts()
