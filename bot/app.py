@@ -9,26 +9,27 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.chat import register_handlers
+from bot.chat import on_startup, register_handlers
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
 from bot.deliver.sender import OutgoingMessage, Sender
-from bot.errors import ConfigError, OperatorFileError, Problem, StoreUnavailable
+from bot.errors import Problem, StoreUnavailable
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.poller import Poller, format_health_table
 from bot.ingest.repository import FeedRepository, InMemoryFeedRepository
 from bot.ingest.sources import check_feed_files, load_feed_files
-from bot.models import Category, Decision, FeedSource, Item, Verdict
+from bot.metrics import Metrics
+from bot.models import Category, Decision, Item, Verdict
 from bot.pipeline import NewItem, run_cycle
 from bot.render import AlertView, ReloadingRenderer
 from bot.render import check_operator_files as check_render_files
@@ -38,12 +39,16 @@ from bot.store.alerts import AlertRecord, AlertRepository
 from bot.store.chats import ChatRepository
 from bot.store.db import create_engine, ping, upgrade_schema
 from bot.store.feeds import SqlFeedRepository
+from bot.store.locks import LeaderLock, lock_key
 
 log = logging.getLogger(__name__)
 
 POLL_JOB = "poll-feeds"
 RELOAD_JOB = "reload-operator-files"
-INFLIGHT_TIMEOUT = timedelta(seconds=60)
+ROLES_KEY = "roles"
+LAST_POLL_KEY = "last-successful-poll"
+POLLER_KEY = "poller"
+POLLER_ROLE, SENDER_ROLE, UPDATES_ROLE = "poller", "sender", "updates"
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 
@@ -153,21 +158,24 @@ def build_application(
             renderers=renderers,
             sender=sender,
             admin_ids=frozenset(settings.admin_ids),
+            metrics=Metrics(),
             clock=clock,
         )
+        application.bot_data[LAST_POLL_KEY] = clock()
         application.bot_data[SERVICES_KEY] = services
         fetcher = await resources.enter_async_context(Fetcher(FetchConfig()))
-        poller = Poller(
+        application.bot_data[POLL_JOB] = lambda: Poller(
             sources,
             fetcher,
             SqlFeedRepository(engine),
             default_interval=settings.poll_interval,
             clock=clock,
         )
-        application.bot_data[POLL_JOB] = poller
-        await alerts.recover_inflight(older_than=INFLIGHT_TIMEOUT, now=clock())
-        sending = asyncio.get_running_loop().create_task(sender.run_forever(), name="sender")
-        resources.push_async_callback(_stop_sender, sender, sending)
+        roles = Roles(engine, str(application.bot.id))
+        application.bot_data[ROLES_KEY] = roles
+        roles.start(POLLER_ROLE, roles.hold)
+        roles.start(SENDER_ROLE, lambda: _run_sender(sender, alerts, clock))
+        resources.push_async_callback(roles.stop, sender)
         jobs = application.job_queue
         assert jobs is not None, "python-telegram-bot[job-queue] is required"
         jobs.run_repeating(
@@ -177,6 +185,7 @@ def build_application(
             name=POLL_JOB,
         )
         jobs.run_repeating(reload_operator_files, interval=15, first=15, name=RELOAD_JOB)
+        await on_startup(application)
 
     async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await resources.aclose()
@@ -194,33 +203,92 @@ def build_application(
     return application
 
 
-async def _stop_sender(sender: Sender, task: asyncio.Task[None]) -> None:
-    """Let messages under way finish and be recorded; give up after a bounded wait."""
-    sender.stop()
-    try:
-        await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
-    except TimeoutError:
-        log.warning(
-            "sender did not finish within %s s; unsent rows stay queued", SHUTDOWN_GRACE_SECONDS
+async def _run_sender(sender: Sender, alerts: AlertRepository, clock: Clock) -> None:
+    """The sender role: rows left in flight by a previous holder are ours to finish.
+
+    Only the role's holder sends, so every in-flight row belongs to a process that is gone.
+    """
+    recovered = await alerts.recover_inflight(older_than=timedelta(0), now=clock())
+    if recovered:
+        log.warning("re-queued %d deliveries a stopped sender left in flight", recovered)
+    await sender.run_forever()
+
+
+class Roles:
+    """The work only one replica may do at a time, each under its own leader lock."""
+
+    def __init__(self, engine: AsyncEngine, bot_id: str) -> None:
+        self._engine = engine
+        self._bot_id = bot_id
+        self.locks: dict[str, LeaderLock] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def start(self, role: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        lock = LeaderLock(self._engine, lock_key(role, self._bot_id), role)
+        self.locks[role] = lock
+        self._tasks[role] = asyncio.get_running_loop().create_task(
+            lock.run_while_leader(work), name=role
         )
-    except asyncio.CancelledError:
-        pass
+
+    def holds(self, role: str) -> bool:
+        lock = self.locks.get(role)
+        return lock is not None and lock.held
+
+    @staticmethod
+    async def hold() -> None:
+        """Work for roles that are checked (`holds`) rather than run: wait forever."""
+        await asyncio.Event().wait()
+
+    async def stop(self, sender: Sender) -> None:
+        """Finish messages under way and record them; stop every role within a bounded wait."""
+        for lock in self.locks.values():
+            lock.stop()
+        sender.stop()
+        sending = self._tasks.pop(SENDER_ROLE, None)
+        if sending is not None:
+            try:
+                await asyncio.wait_for(sending, SHUTDOWN_GRACE_SECONDS)
+            except TimeoutError:
+                log.warning(
+                    "sender did not finish within %s s; unsent rows stay queued",
+                    SHUTDOWN_GRACE_SECONDS,
+                )
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
 
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: poll the feeds that are due, judge new items, queue alerts, wake the sender."""
+    """Job: poll the feeds that are due, judge new items, queue alerts, wake the sender.
+
+    Only the replica holding the poller role polls; it builds its poller when it takes the
+    role, so feed states and the story index are read fresh from the database.
+    """
+    roles: Roles = context.bot_data[ROLES_KEY]
+    if not roles.holds(POLLER_ROLE):
+        context.bot_data.pop(POLLER_KEY, None)
+        return
     services = services_from(context.bot_data)
-    poller: Poller = context.bot_data[POLL_JOB]
+    if POLLER_KEY not in context.bot_data:
+        context.bot_data[POLLER_KEY] = context.bot_data[POLL_JOB]()
+    poller: Poller = context.bot_data[POLLER_KEY]
 
     async def new_items() -> Sequence[NewItem]:
         return [NewItem(item=n.item, story_id=n.story_id) for n in await poller.poll_due()]
 
+    started = time.perf_counter()
     report = await run_cycle(
         new_items,
         lambda item: classify_item(services.classifier, item),
         services.alerts,
         services.clock,
     )
+    context.bot_data[LAST_POLL_KEY] = services.clock()
+    metrics = services.metrics
+    metrics.observe_poll_cycle(time.perf_counter() - started)
+    metrics.count_items_fetched(report.items)
+    for _ in report.alerts:
+        metrics.count_alert("approved")
     if report.alerts:
         services.sender.wake()
 
@@ -234,28 +302,6 @@ async def reload_operator_files(context: ContextTypes.DEFAULT_TYPE) -> None:
             "edited operator files rejected, keeping the last good version: %s",
             "; ".join(str(p) for p in problems),
         )
-
-
-def run(settings: Settings, *, webhook: bool = False) -> None:
-    asyncio.run(prepare_database(settings))
-    application = build_application(settings)
-    if not webhook:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    if not settings.webhook_url:
-        raise ConfigError("WEBHOOK_URL: required for --webhook (the public HTTPS URL)")
-    from urllib.parse import urlsplit
-
-    application.run_webhook(
-        listen="0.0.0.0",
-        port=settings.port,
-        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-        webhook_url=settings.webhook_url,
-        secret_token=(
-            settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        ),
-        allowed_updates=Update.ALL_TYPES,
-    )
 
 
 # --- one-off commands -----------------------------------------------------------------------
@@ -390,14 +436,3 @@ def preview(
         classify=lambda title, text, lang: classifier.classify(title, text, lang),
     )
 
-
-__all__ = [
-    "FeedSource",
-    "OperatorFileError",
-    "build_application",
-    "check_operator_files",
-    "load_classifier",
-    "prepare_database",
-    "run",
-    "scan_once",
-]

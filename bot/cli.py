@@ -106,8 +106,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import runner
+
     settings.require_token()
-    app.run(settings, webhook=args.webhook)
+    runner.run(settings, webhook=args.webhook)
     return EXIT_OK
 
 

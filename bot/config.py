@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    public_base_url: str | None = None
     port: int = Field(default=8080, ge=1, le=65_535)
     metrics_port: int | None = Field(default=None, ge=0, le=65_535)
 
@@ -103,6 +104,17 @@ class Settings(BaseSettings):
     @property
     def bot_base_file_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def public_url(self) -> str:
+        """Where the public alert feeds are linked from: PUBLIC_BASE_URL, else the webhook's
+        origin, else this machine's port."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        if self.webhook_url:
+            parts = urlsplit(self.webhook_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"http://localhost:{self.port}"
 
     def require_token(self) -> str:
         if self.telegram_bot_token is None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.metrics import Metrics
 from bot.store.alerts import AlertRepository
 from bot.store.chats import ChatRepository
 
@@ -37,6 +38,7 @@ class Services:
     renderers: ReloadingRenderer
     sender: Sender
     admin_ids: frozenset[int]
+    metrics: Metrics
     clock: Clock = utc_now
 
     @property
