@@ -35,7 +35,7 @@ from bot.render import AlertView, ReloadingRenderer
 from bot.render import check_operator_files as check_render_files
 from bot.render import preview as render_preview
 from bot.services import SERVICES_KEY, Clock, Services, services_from, utc_now
-from bot.store.alerts import AlertRecord, AlertRepository
+from bot.store.alerts import RETRACTION, AlertRecord, AlertRepository
 from bot.store.chats import ChatRepository
 from bot.store.db import create_engine, ping, upgrade_schema
 from bot.store.feeds import SqlFeedRepository
@@ -103,9 +103,14 @@ def alert_renderer(renderers: ReloadingRenderer) -> Any:
     def render(alert: AlertRecord, locale: str, citizenship: str | None) -> OutgoingMessage:
         item, verdict = alert_as_item(alert)
         view = AlertView.from_item(item, verdict, also_reported_by=alert.also_reported_by)
-        message = renderers.current.render_alert(
-            view, locale, citizenship=citizenship, province=None
-        )
+        if alert.kind == RETRACTION:
+            message = renderers.current.render(
+                "retraction", locale, alert=view, reason=alert.summary
+            )
+        else:
+            message = renderers.current.render_alert(
+                view, locale, citizenship=citizenship, province=None
+            )
         return OutgoingMessage(html=message.html, plain=message.plain)
 
     return render
@@ -415,6 +420,23 @@ async def print_alert_report(settings: Settings, out: TextIO, alert_id: int) -> 
     return 0
 
 
+async def retract_alert(settings: Settings, out: TextIO, alert_id: int, reason: str) -> int:
+    """`alertbot alerts retract`: the running bot's sender sends the corrections."""
+    async with _store(settings) as engine:
+        correction = await AlertRepository(engine).retract(
+            alert_id, reason=reason, retracted_by=None, now=utc_now()
+        )
+        report = await AlertRepository(engine).report(correction) if correction else None
+    if correction is None or report is None:
+        out.write(f"no issued alert {alert_id} to retract\n")
+        return 1
+    out.write(
+        f"alert {alert_id} retracted; correction {correction} queued for "
+        f"{report.targeted} chat(s) that received it\n"
+    )
+    return 0
+
+
 def preview(
     settings: Settings,
     *,
@@ -435,4 +457,3 @@ def preview(
         plain=plain,
         classify=lambda title, text, lang: classifier.classify(title, text, lang),
     )
-

@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     show = alert_commands.add_parser("show", help="one alert's delivery report")
     show.add_argument("alert_id", type=int)
     show.set_defaults(command=_alerts_show)
+    retract = alert_commands.add_parser("retract", help="withdraw an alert and send corrections")
+    retract.add_argument("alert_id", type=int)
+    retract.add_argument("--reason", default="", help="shown to subscribers, in your words")
+    retract.set_defaults(command=_alerts_retract)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(metavar="ACTION", required=True)
@@ -164,6 +168,10 @@ def _alerts_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _alerts_show(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(app.print_alert_report(settings, sys.stdout, args.alert_id))
+
+
+def _alerts_retract(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(app.retract_alert(settings, sys.stdout, args.alert_id, args.reason))
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

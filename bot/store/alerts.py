@@ -33,6 +33,7 @@ DEFAULT_KINDS = ("recruitment", "rescue")
 # alerts until an operator approves them, so nothing else is ever published.
 APPROVED, RETRACTED = "approved", "retracted"
 ISSUED_STATES = (APPROVED, RETRACTED)
+RETRACTION = "retraction"  # the kind of alert that corrects an earlier one
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class AlertRecord:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryTask:
+    """One claimed delivery, with what the sender needs to decide when and how to send it."""
+
     delivery_id: int
     alert_id: int
     chat_id: int
@@ -64,6 +67,10 @@ class DeliveryTask:
     attempts: int
     thread_id: int | None
     country: str | None
+    digest: bool = False
+    quiet_hours: str | None = None
+    timezone: str | None = None
+    queued_at: datetime | None = None  # when the alert was issued (its digest is the next one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,27 @@ def _alert(row: sa.Row[tuple[object, ...]]) -> AlertRecord:
     for name in ("countries", "provinces", "also_reported_by"):
         values[name] = tuple(values[name] or ())
     return AlertRecord(**values)
+
+
+_TASK_COLUMNS = (
+    deliveries.c.delivery_id,
+    deliveries.c.alert_id,
+    deliveries.c.chat_id,
+    deliveries.c.locale,
+    deliveries.c.attempts,
+    chats.c.thread_id,
+    chats.c.country,
+    chats.c.digest,
+    chats.c.quiet_hours,
+    chats.c.timezone,
+    alerts.c.created_at,
+)
+
+
+def _task(row: sa.Row[tuple[object, ...]]) -> DeliveryTask:
+    values = list(row)
+    values[7] = bool(values[7])  # no chat row (outer join): not a digest chat
+    return DeliveryTask(*values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +311,71 @@ class AlertRepository:
             )
         return int(alert_id)
 
+    async def retract(
+        self, alert_id: int, *, reason: str, retracted_by: int | None, now: datetime
+    ) -> int | None:
+        """Withdraw an alert: undelivered copies are cancelled, and everyone who got it gets a
+        correction (a "retraction" alert with its own outbox). None if there is no such alert
+        or it was retracted already."""
+        async with self._engine.begin() as connection:
+            original = (
+                await connection.execute(
+                    sa.select(alerts).where(
+                        alerts.c.alert_id == alert_id, alerts.c.state == APPROVED
+                    )
+                )
+            ).first()
+            if original is None:
+                return None
+            await connection.execute(
+                sa.update(alerts)
+                .where(alerts.c.alert_id == alert_id)
+                .values(state=RETRACTED, retracted_at=now)
+            )
+            await connection.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.alert_id == alert_id, deliveries.c.state == PENDING)
+                .values(state=FAILED, last_error="retracted before it was sent", updated_at=now)
+            )
+            correction_id = (
+                await connection.execute(
+                    sa.insert(alerts)
+                    .values(
+                        kind=RETRACTION,
+                        state=APPROVED,
+                        category=original.category,
+                        title=original.title,
+                        summary=reason,
+                        url=original.url,
+                        source=original.source,
+                        lang=original.lang,
+                        published=original.published,
+                        countries=original.countries,
+                        provinces=original.provinces,
+                        also_reported_by=[],
+                        created_by=retracted_by,
+                        created_at=now,
+                        follows_alert_id=alert_id,
+                    )
+                    .returning(alerts.c.alert_id)
+                )
+            ).scalar_one()
+            stamp = sa.literal(now, type_=alerts.c.created_at.type)
+            await connection.execute(
+                sa.insert(deliveries).from_select(
+                    ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
+                    sa.select(
+                        sa.literal(correction_id),
+                        deliveries.c.chat_id,
+                        deliveries.c.locale,
+                        sa.literal(PENDING),
+                        stamp,
+                        stamp,
+                    ).where(deliveries.c.alert_id == alert_id, deliveries.c.state == SENT),
+                )
+            )
+        return int(correction_id)
+
     async def add_outlet(self, story_id: str, source: str) -> None:
         """Name another outlet that carried an alerted story ("also reported by")."""
         async with self._engine.begin() as connection:
@@ -323,7 +416,7 @@ class AlertRepository:
         async with self._engine.connect() as connection:
             rows = await connection.execute(
                 sa.select(alerts)
-                .where(alerts.c.state.in_(ISSUED_STATES))
+                .where(alerts.c.state.in_(ISSUED_STATES), alerts.c.kind != RETRACTION)
                 .order_by(alerts.c.alert_id.desc())
                 .limit(limit)
             )
@@ -334,7 +427,9 @@ class AlertRepository:
             row = (
                 await connection.execute(
                     sa.select(alerts).where(
-                        alerts.c.alert_id == alert_id, alerts.c.state.in_(ISSUED_STATES)
+                        alerts.c.alert_id == alert_id,
+                        alerts.c.state.in_(ISSUED_STATES),
+                        alerts.c.kind != RETRACTION,
                     )
                 )
             ).first()
@@ -386,16 +481,31 @@ class AlertRepository:
 
     async def claim_due(self, limit: int, *, now: datetime) -> list[DeliveryTask]:
         """Mark up to `limit` due deliveries in flight and return them, oldest first."""
+        due = (
+            sa.select(deliveries.c.delivery_id)
+            .where(deliveries.c.state == PENDING, deliveries.c.not_before <= now)
+            .order_by(deliveries.c.delivery_id)
+            .limit(limit)
+        )
+        return await self._claim(due, now=now)
+
+    async def claim_chat_pending(self, chat_id: int, *, now: datetime) -> list[DeliveryTask]:
+        """Claim every row still waiting for one chat, due or not: its digest takes them all."""
+        waiting = (
+            sa.select(deliveries.c.delivery_id)
+            .where(deliveries.c.chat_id == chat_id, deliveries.c.state == PENDING)
+            .order_by(deliveries.c.delivery_id)
+        )
+        return await self._claim(waiting, now=now)
+
+    async def _claim(
+        self, chosen: sa.Select[tuple[int]], *, now: datetime
+    ) -> list[DeliveryTask]:
         async with self._engine.begin() as connection:
-            due = (
-                sa.select(deliveries.c.delivery_id)
-                .where(deliveries.c.state == PENDING, deliveries.c.not_before <= now)
-                .order_by(deliveries.c.delivery_id)
-                .limit(limit)
-            )
             if connection.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            ids = list((await connection.execute(due)).scalars())
+                # Replicas (or a sender taking over) never claim the same row twice.
+                chosen = chosen.with_for_update(of=deliveries, skip_locked=True)
+            ids = list((await connection.execute(chosen)).scalars())
             if not ids:
                 return []
             await connection.execute(
@@ -404,20 +514,16 @@ class AlertRepository:
                 .values(state=INFLIGHT, updated_at=now)
             )
             rows = await connection.execute(
-                sa.select(
-                    deliveries.c.delivery_id,
-                    deliveries.c.alert_id,
-                    deliveries.c.chat_id,
-                    deliveries.c.locale,
-                    deliveries.c.attempts,
-                    chats.c.thread_id,
-                    chats.c.country,
+                sa.select(*_TASK_COLUMNS)
+                .select_from(
+                    deliveries.join(alerts, alerts.c.alert_id == deliveries.c.alert_id).join(
+                        chats, chats.c.chat_id == deliveries.c.chat_id, isouter=True
+                    )
                 )
-                .join(chats, chats.c.chat_id == deliveries.c.chat_id, isouter=True)
                 .where(deliveries.c.delivery_id.in_(ids))
                 .order_by(deliveries.c.delivery_id)
             )
-            return [DeliveryTask(*row) for row in rows]
+            return [_task(row) for row in rows]
 
     async def mark_sent(self, delivery_id: int, message_id: int, *, now: datetime) -> None:
         await self._set(delivery_id, state=SENT, telegram_message_id=message_id, updated_at=now)
