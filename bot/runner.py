@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.app import (
@@ -59,6 +60,16 @@ def run(settings: Settings, *, webhook: bool = False) -> None:
     try:
         asyncio.run(prepare_database(settings))
         asyncio.run(serve(settings, webhook=webhook))
+    except InvalidToken:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN: Telegram refused this token (revoked or mistyped); "
+            "get the current one from @BotFather"
+        ) from None
+    except NetworkError as exc:
+        raise ConfigError(
+            f"TELEGRAM_API_URL: cannot reach the Bot API at {settings.telegram_api_url}: "
+            f"{exc.message}"
+        ) from None
     finally:
         if guard is not None:
             guard.release()
