@@ -190,6 +190,7 @@ def build_application(
             name=POLL_JOB,
         )
         jobs.run_repeating(reload_operator_files, interval=15, first=15, name=RELOAD_JOB)
+        jobs.run_repeating(measure_outbox, interval=15, first=5, name="measure-outbox")
         await on_startup(application)
 
     async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -298,10 +299,18 @@ async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
         services.sender.wake()
 
 
+async def measure_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: the outbox depth gauge (deliveries waiting or under way)."""
+    services = services_from(context.bot_data)
+    counts = await services.alerts.delivery_counts()
+    services.metrics.set_outbox_depth(counts.get("pending", 0) + counts.get("inflight", 0))
+
+
 async def reload_operator_files(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: apply edited templates, catalogs and hotlines; keep the last good on error."""
     services = services_from(context.bot_data)
-    problems = services.renderers.reload_if_changed()
+    # A reload re-verifies every template in every locale: seconds of CPU, off the event loop.
+    problems = await asyncio.to_thread(services.renderers.reload_if_changed)
     if problems:
         log.error(
             "edited operator files rejected, keeping the last good version: %s",
