@@ -1,0 +1,53 @@
+"""The CPU half of ingestion, run in worker processes so the bot's event loop stays free.
+
+feedparser needs about 10 ms of CPU for a 30-item feed; on the loop that would delay every
+reply to a user. `Poller(..., parse_pool=make_parse_pool)` parses in processes; without a
+`parse_pool` the poller parses in a thread (fine for tests and a few dozen feeds).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.ingest.cluster import Signature, signatures_of
+from bot.ingest.parse import read_feed
+from bot.models import FeedSource, Item
+
+
+@dataclass(frozen=True, slots=True)
+class SignedFeed:
+    """A parsed feed with each item's headline signature, ready for dedupe and clustering."""
+
+    items: list[tuple[Item, Signature]]
+    note: str | None
+
+
+def parse_and_sign(
+    body: bytes, headers: Mapping[str, str], source: FeedSource, fetched_at: datetime
+) -> SignedFeed:
+    parsed = read_feed(body, headers, source, fetched_at)
+    signatures = signatures_of([item.title for item in parsed.items])
+    return SignedFeed(list(zip(parsed.items, signatures, strict=True)), parsed.note)
+
+
+def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool of parser processes; the caller shuts it down (`pool.shutdown()`).
+
+    Workers are spawned, not forked (forking a process that runs threads and an event loop
+    is unsafe), and run at lower priority: parsing is batch work, answering users is not.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_lower_priority,
+    )
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        os.nice(10)
