@@ -25,6 +25,7 @@ from bot.errors import Problem
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.poller import Poller
 from bot.ingest.sources import check_feed_files, load_feed_files
+from bot.ingest.workers import make_parse_pool
 from bot.metrics import Metrics
 from bot.models import Category, Decision, Item, Verdict
 from bot.pipeline import NewItem, run_cycle
@@ -164,14 +165,18 @@ def build_application(
         )
         application.bot_data[LAST_POLL_KEY] = clock()
         application.bot_data[SERVICES_KEY] = services
-        fetcher = await resources.enter_async_context(Fetcher(FetchConfig()))
+        fetcher = await resources.enter_async_context(
+            Fetcher(FetchConfig(contact_url=settings.public_url))
+        )
         application.bot_data[POLL_JOB] = lambda: Poller(
             sources,
             fetcher,
             SqlFeedRepository(engine),
             default_interval=settings.poll_interval,
             clock=clock,
+            parse_pool=make_parse_pool,
         )
+        resources.push_async_callback(_close_poller, application.bot_data)
         roles = Roles(engine, str(application.bot.id))
         application.bot_data[ROLES_KEY] = roles
         roles.start(POLLER_ROLE, roles.hold)
@@ -268,7 +273,7 @@ async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
     """
     roles: Roles = context.bot_data[ROLES_KEY]
     if not roles.holds(POLLER_ROLE):
-        context.bot_data.pop(POLLER_KEY, None)
+        await _close_poller(context.bot_data)
         return
     services = services_from(context.bot_data)
     if POLLER_KEY not in context.bot_data:
@@ -293,6 +298,13 @@ async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
         metrics.count_alert("approved")
     if report.alerts:
         services.sender.wake()
+
+
+async def _close_poller(bot_data: dict[str, Any]) -> None:
+    """Stop the parser processes of the poller this replica built, if any."""
+    poller: Poller | None = bot_data.pop(POLLER_KEY, None)
+    if poller is not None:
+        await poller.aclose()
 
 
 async def measure_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -54,6 +54,8 @@ class AlertSink(Protocol):
 
     async def add_outlet(self, story_id: str, source: str) -> None: ...
 
+    async def unjudged_items(self) -> list[tuple[Item, str]]: ...
+
 
 async def run_cycle(
     poll: Callable[[], Awaitable[Sequence[NewItem]]],
@@ -61,12 +63,17 @@ async def run_cycle(
     sink: AlertSink,
     clock: Callable[[], datetime],
 ) -> CycleReport:
+    """Judge what a crash left unjudged, then what the feeds bring now.
+
+    An alert is written before its verdict: if the process dies between the two, the item
+    is judged again after the restart and the story's one-alert rule prevents a second alert.
+    """
     report = CycleReport()
-    for new in await poll():
+    leftovers = [NewItem(item, story_id) for item, story_id in await sink.unjudged_items()]
+    for new in [*leftovers, *await poll()]:
         report.items += 1
         verdict = classify(new.item)
         now = clock()
-        await sink.record_verdict(new.item, verdict, now=now)
         if verdict.decision == Decision.ALERT:
             alert_id = await sink.issue_news_alert(
                 new.item, verdict, story_id=new.story_id, now=now
@@ -80,4 +87,5 @@ async def run_cycle(
             report.review += 1
         else:
             report.dropped += 1
+        await sink.record_verdict(new.item, verdict, now=now)
     return report

@@ -190,7 +190,8 @@ class Poller:
             new.append(PolledItem(item, story_id, first))
             members.append(
                 StoryMember(
-                    item.item_id, story_id, item.feed_url, item.lang, signature.shingles, now
+                    item.item_id, story_id, item.feed_url, item.lang, signature.shingles, now,
+                    item,
                 )
             )
         if members:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from bot.models import FeedState
+from bot.models import FeedState, Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,9 @@ class StoryMember:
     lang: str
     shingles: frozenset[int]
     seen_at: datetime
+    # The item itself, so the store can keep its text with the "seen" mark: an item the
+    # process dies on before judging it is judged after the restart, not lost.
+    item: Item | None = None
 
 
 class FeedRepository(Protocol):

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ingest.repository import StoryMember
-from bot.models import FeedState, Item
+from bot.models import FeedState
 from bot.store.schema import feeds, items
 
 CHUNK = 500  # bound parameters per statement stay well under every backend's limit
@@ -107,7 +107,7 @@ def _member_row(member: StoryMember) -> dict[str, object]:
         "shingles": sorted(member.shingles),
         "seen_at": member.seen_at,
     }
-    item: Item | None = getattr(member, "item", None)
+    item = member.item
     if item is not None:
         row.update(
             source=item.source,

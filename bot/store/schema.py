@@ -158,4 +158,28 @@ deliveries = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("alert_id", "chat_id"),
     sa.Index(None, "state", "not_before"),
+    # The sender's claim: pending rows that are due, oldest first, without passing over the
+    # rows already sent (a broadcast to a million chats claims four thousand times).
+    sa.Index(
+        None,
+        "not_before",
+        "delivery_id",
+        sqlite_where=sa.text("state = 'pending'"),
+        postgresql_where=sa.text("state = 'pending'"),
+    ),
+    sa.Index(None, "chat_id", "state"),  # one chat's rows: its digest, a migration, /forget
+)
+
+review_decisions = sa.Table(
+    "review_decisions",
+    metadata,
+    # Every operator decision on a review-queue item, kept for audit: who, when, what.
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.String(128), sa.ForeignKey("items.item_id"), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # approve, reject, recategorise
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("alert_id", sa.Integer, nullable=True),
+    sa.Column("decided_by", sa.BigInteger, nullable=False),
+    sa.Column("decided_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "item_id"),
 )
