@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.chat import on_startup, register_handlers
+from bot.chat.admin import tell_operators_feed_dead
+from bot.chat.deeplink import start_link
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
-from bot.deliver.sender import OutgoingMessage, Sender
+from bot.deliver.sender import OutgoingMessage, RenderAlert, Sender
 from bot.errors import Problem
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.poller import Poller
@@ -32,7 +34,7 @@ from bot.pipeline import NewItem, run_cycle
 from bot.render import AlertView, ReloadingRenderer
 from bot.render import check_operator_files as check_render_files
 from bot.services import SERVICES_KEY, Clock, Services, services_from, utc_now
-from bot.store.alerts import RETRACTION, AlertRecord, AlertRepository
+from bot.store.alerts import MANUAL, RETRACTION, AlertRecord, AlertRepository
 from bot.store.chats import ChatRepository
 from bot.store.db import create_engine, ping, upgrade_schema
 from bot.store.feeds import SqlFeedRepository
@@ -94,19 +96,32 @@ def classify_item(classifier: Classifier, item: Item) -> Verdict:
     return classifier.classify(item.title, item.summary, item.lang or None)
 
 
-def alert_renderer(renderers: ReloadingRenderer) -> Any:
-    """The sender's render function: the stored alert in one locale and citizenship."""
+def alert_renderer(renderers: ReloadingRenderer, bot_username: str | None = None) -> RenderAlert:
+    """The sender's render function: a stored alert for one locale and citizenship.
+
+    News alerts use the alert template, operators' broadcasts the broadcast template, and
+    corrections the retraction template; all read the last good templates (hot reload).
+    """
 
     def render(alert: AlertRecord, locale: str, citizenship: str | None) -> OutgoingMessage:
+        renderer = renderers.current
+        # Forwarded alerts travel far: each carries a link that subscribes in its language.
+        link = start_link(bot_username, locale) if bot_username else None
+        if alert.kind == MANUAL:
+            hotlines = renderer.hotlines.select(
+                citizenship=citizenship, province=None, destinations=alert.countries
+            )
+            message = renderer.render(
+                "broadcast", locale, body=alert.summary, hotlines=hotlines, subscribe_link=link
+            )
+            return OutgoingMessage(html=message.html, plain=message.plain)
         item, verdict = alert_as_item(alert)
         view = AlertView.from_item(item, verdict, also_reported_by=alert.also_reported_by)
         if alert.kind == RETRACTION:
-            message = renderers.current.render(
-                "retraction", locale, alert=view, reason=alert.summary
-            )
+            message = renderer.render("retraction", locale, alert=view, reason=alert.summary)
         else:
-            message = renderers.current.render_alert(
-                view, locale, citizenship=citizenship, province=None
+            message = renderer.render_alert(
+                view, locale, citizenship=citizenship, province=None, subscribe_link=link
             )
         return OutgoingMessage(html=message.html, plain=message.plain)
 
@@ -151,7 +166,13 @@ def build_application(
         resources.push_async_callback(engine.dispose)
         await upgrade_schema(engine)
         chats, alerts = ChatRepository(engine), AlertRepository(engine)
-        sender = Sender(application.bot, alerts, chats, alert_renderer(renderers), clock)
+        sender = Sender(
+            application.bot,
+            alerts,
+            chats,
+            alert_renderer(renderers, application.bot.username),
+            clock,
+        )
         services = Services(
             engine=engine,
             chats=chats,
@@ -175,6 +196,9 @@ def build_application(
             default_interval=settings.poll_interval,
             clock=clock,
             parse_pool=make_parse_pool,
+            on_feed_dead=lambda source, reason: tell_operators_feed_dead(
+                application.bot, services, source, reason
+            ),
         )
         resources.push_async_callback(_close_poller, application.bot_data)
         roles = Roles(engine, str(application.bot.id))

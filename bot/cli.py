@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import app
+from bot import app, commands
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, OperatorFileError, StoreUnavailable
 from bot.logs import configure_logging
@@ -56,32 +56,32 @@ def _parser() -> argparse.ArgumentParser:
         prog="alertbot",
         description="Warn job seekers about scam-compound recruitment, on Telegram.",
     )
-    commands = parser.add_subparsers(metavar="COMMAND")
+    subcommands = parser.add_subparsers(metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run the bot (long polling; --webhook for webhooks)")
+    run = subcommands.add_parser("run", help="run the bot (long polling; --webhook for webhooks)")
     run.add_argument("--webhook", action="store_true", help="serve WEBHOOK_URL on $PORT")
     run.set_defaults(command=_run)
 
-    check = commands.add_parser("check", help="validate settings, feeds, lexicons, templates")
+    check = subcommands.add_parser("check", help="validate settings, feeds, lexicons, templates")
     check.set_defaults(command=_check)
 
-    scan = commands.add_parser("scan", help="poll feeds and show what would be sent")
+    scan = subcommands.add_parser("scan", help="poll feeds and show what would be sent")
     scan.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
     scan.set_defaults(command=_scan)
 
-    classify = commands.add_parser("classify", help="classify JSON Lines items")
+    classify = subcommands.add_parser("classify", help="classify JSON Lines items")
     classify.add_argument("file", nargs="?", default="-", help="input file, or - for stdin")
     classify.set_defaults(command=_classify)
 
-    evaluate = commands.add_parser("eval", help="measure the classifier on labelled items")
+    evaluate = subcommands.add_parser("eval", help="measure the classifier on labelled items")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="one JSON object instead")
     evaluate.set_defaults(command=_eval)
 
-    feeds = commands.add_parser("feeds", help="show the health of every feed")
+    feeds = subcommands.add_parser("feeds", help="show the health of every feed")
     feeds.set_defaults(command=_feeds)
 
-    preview = commands.add_parser("preview", help="show a template as a subscriber sees it")
+    preview = subcommands.add_parser("preview", help="show a template as a subscriber sees it")
     preview.add_argument("--template", default="alert")
     preview.add_argument("--locale", default="en")
     preview.add_argument("--item", type=Path, help="JSON file with the item to render")
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--plain", action="store_true", help="plain text, not Telegram HTML")
     preview.set_defaults(command=_preview)
 
-    alerts = commands.add_parser("alerts", help="issued alerts and how their delivery went")
+    alerts = subcommands.add_parser("alerts", help="issued alerts and how their delivery went")
     alert_commands = alerts.add_subparsers(metavar="ACTION", required=True)
     listing = alert_commands.add_parser("list", help="the newest alerts with delivery counts")
     listing.add_argument("--limit", type=int, default=20)
@@ -102,7 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     retract.add_argument("--reason", default="", help="shown to subscribers, in your words")
     retract.set_defaults(command=_alerts_retract)
 
-    db = commands.add_parser("db", help="database maintenance")
+    invite = subcommands.add_parser("invite", help="a deep link and a printable poster with its QR")
+    invite.add_argument("--province", help="province code, e.g. an-giang")
+    invite.add_argument("--locale", default="vi", help="language of the poster and the bot")
+    invite.add_argument("--out", type=Path, help="write the poster here (PNG)")
+    invite.add_argument("--bot", help="the bot's username; asked of Telegram (getMe) when absent")
+    invite.add_argument("--font", type=Path, help="a font file with the locale's letters")
+    invite.set_defaults(command=_invite)
+
+    db = subcommands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
     upgrade.set_defaults(command=_db_upgrade)
@@ -127,7 +135,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _scan(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(app.scan_once(settings, sys.stdout))
+    return asyncio.run(commands.scan_once(settings, sys.stdout))
 
 
 def _classify(args: argparse.Namespace, settings: Settings) -> int:
@@ -145,12 +153,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _feeds(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(app.print_feed_health(settings, sys.stdout))
+    return asyncio.run(commands.print_feed_health(settings, sys.stdout))
 
 
 def _preview(args: argparse.Namespace, settings: Settings) -> int:
     print(
-        app.preview(
+        commands.preview(
             settings,
             template=args.template,
             locale=args.locale,
@@ -163,15 +171,22 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _alerts_list(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(app.print_alerts(settings, sys.stdout, limit=args.limit))
+    return asyncio.run(commands.print_alerts(settings, sys.stdout, limit=args.limit))
 
 
 def _alerts_show(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(app.print_alert_report(settings, sys.stdout, args.alert_id))
+    return asyncio.run(commands.print_alert_report(settings, sys.stdout, args.alert_id))
 
 
 def _alerts_retract(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(app.retract_alert(settings, sys.stdout, args.alert_id, args.reason))
+    return asyncio.run(commands.retract_alert(settings, sys.stdout, args.alert_id, args.reason))
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.invite import InviteRequest, run_invite
+
+    request = InviteRequest(args.locale, args.province, args.out, args.bot, args.font)
+    return run_invite(request, settings, sys.stdout, sys.stderr)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -65,6 +65,8 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, ...]] = {
     "check_verdict": ("level", "cues", "countries"),
     "broadcast": ("body",),
     "group_intro": ("group_title",),
+    "help": (),
+    "about": (),
     "retraction": ("alert", "reason"),
 }
 TEMPLATE_NAMES = tuple(TEMPLATE_CONTEXT)

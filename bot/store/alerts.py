@@ -34,6 +34,7 @@ DEFAULT_KINDS = ("recruitment", "rescue")
 APPROVED, RETRACTED = "approved", "retracted"
 ISSUED_STATES = (APPROVED, RETRACTED)
 RETRACTION = "retraction"  # the kind of alert that corrects an earlier one
+MANUAL = "manual"  # an operator's broadcast, in the operator's own words
 
 
 @dataclass(frozen=True, slots=True)

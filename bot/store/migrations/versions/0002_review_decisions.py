@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("decision_id", name=op.f("pk_review_decisions")),
     )
     with op.batch_alter_table("review_decisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_review_decisions_item_id"), ["item_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_review_decisions_item_id"), ["item_id"], unique=False)
 
 
 def downgrade() -> None:
