@@ -9,7 +9,7 @@ from bot.render import ReloadingRenderer
 from bot.services import utc_now
 from bot.web.cap import CAP_NAMESPACE, CapPublisher, cap_message, render_cap
 from bot.web.texts import cap_texts_for
-from tests.deliver.test_sender import CONTENT, World, drain_until_settled
+from tests.deliver.conftest import CONTENT, World, drain_until_settled
 from tests.web.conftest import CapSchema
 
 NS = {"cap": CAP_NAMESPACE}
