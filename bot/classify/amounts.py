@@ -32,7 +32,11 @@ PAY_HINTS = SALARY_WORDS + MONTH_WORDS
 _MONTH_SET = frozenset(MONTH_WORDS)
 _REACH = 45  # characters between a salary word and its figure, or a figure and "month"
 
-_NUMBER = re.compile(r"\d+(?:[.,' ]\d{3})*(?:[.,]\d+)?")
+# `\d\d*`, not `\d+`: a pattern that starts with a character class lets the regex engine skip
+# to the next digit in C instead of trying a match at every character.
+_NUMBER = re.compile(r"\d\d*(?:[.,' ]\d{3})*(?:[.,]\d+)?")
+# The same for an ASCII text, where \d can only be 0-9: a plain character set is checked faster.
+_ASCII_NUMBER = re.compile(r"[0-9][0-9]*(?:[.,' ][0-9]{3})*(?:[.,][0-9]+)?")
 _MULTIPLIER = (
     r"k|tỷ|ty|tỉ|triệu|trieu|tr|nghìn|ngàn|nghin|ngan|juta|jt|ribu|rb|millions?|mil|milyon|"
     r"libo|mille|万|萬|千|만|천|ล้าน|พัน|หมื่น|แสน|ລ້ານ|ພັນ|លាន|ពាន់|သိန်း|သောင်း"
@@ -66,51 +70,89 @@ _TAIL_STARTS = frozenset(word[0] for word in f"{_MULTIPLIER}|{_CURRENCY_AFTER}".
 _CURRENCY_ENDS = frozenset("$pm₱€¥฿d.")
 
 
+def _tail_words() -> dict[str, tuple[str, ...]]:
+    """What `_AMOUNT_TAIL` must start with (after one optional space), by first character:
+    its alternatives without their optional last letter ("millions?" → "million")."""
+    by_first: dict[str, list[str]] = {}
+    for alternative in f"{_MULTIPLIER}|{_CURRENCY_AFTER}".split("|"):
+        word = alternative.replace("\\$", "$")
+        if word.endswith("?"):
+            word = word[:-2]
+        by_first.setdefault(word[0], []).append(word)
+    return {first: tuple(words) for first, words in by_first.items()}
+
+
+_TAIL_WORDS = _tail_words()
+
+
 def pay_amounts(text: str, hints: Iterable[str] | None = None) -> list[str]:
     """Salary figures stated in a normalised text, as written there.
 
     `hints`: the salary and month words known to occur in the text (from `PAY_HINTS`); only
     the stretches around them are searched then, which is much cheaper than the whole text.
     """
-    if hints is None:
-        return _amounts_between(text, 0, len(text))
     found: list[str] = []
-    for start, end in _windows(text, hints):
-        found.extend(_amounts_between(text, start, end))
+    numbers = _ASCII_NUMBER if text.isascii() else _NUMBER
+    for start, end in _stretches(text, hints):
+        _collect(text, start, end, numbers, found, every=True)
     return found
+
+
+def first_pay_amount(text: str, hints: Iterable[str] | None = None) -> str | None:
+    """The first of `pay_amounts(text, hints)`, without looking for the others."""
+    found: list[str] = []
+    numbers = _ASCII_NUMBER if text.isascii() else _NUMBER
+    for start, end in _stretches(text, hints):
+        if _collect(text, start, end, numbers, found, every=False):
+            return found[0]
+    return None
+
+
+def _stretches(text: str, hints: Iterable[str] | None) -> list[tuple[int, int]]:
+    return [(0, len(text))] if hints is None else _windows(text, hints)
 
 
 def _windows(text: str, hints: Iterable[str]) -> list[tuple[int, int]]:
     """Stretches where a hinted word can still be part of a salary: after a salary word, or
     before a month word; overlapping stretches merged, in text order."""
+    size = len(text)
     spans = []
     for word in hints:
         before, after = (_REACH, len(word) + 2) if word in _MONTH_SET else (0, len(word) + _REACH)
         position = text.find(word)
         while position != -1:
-            spans.append((max(0, position - before), min(len(text), position + after)))
+            spans.append((position - before if position > before else 0, position + after))
             position = text.find(word, position + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    return merged
+    return [(start, end if end < size else size) for start, end in merged]
 
 
-def _amounts_between(text: str, start: int, end: int) -> list[str]:
-    found: list[str] = []
-    for number in _NUMBER.finditer(text, start, end):
+def _collect(
+    text: str, start: int, end: int, numbers: re.Pattern[str], found: list[str], every: bool
+) -> bool:
+    """Add the amounts of `text[start:end]` to `found`, or only the first unless `every`;
+    whether one was found. `numbers`: `_NUMBER`, or `_ASCII_NUMBER` for an ASCII text."""
+    for number in numbers.finditer(text, start, end):
         first, last = number.span()
-        after_cjk_pay_word = _CJK_PAY_WORD_BEFORE.search(text, max(0, first - 6), first)
+        after_cjk_pay_word = _after_cjk_pay_word(text, first)
         if not (
             after_cjk_pay_word or _may_have_tail(text, last) or _may_have_currency(text, first)
         ):
             continue
-        tail = _AMOUNT_TAIL.match(text, last)
-        currency_first = _CURRENCY_BEFORE.search(text, max(0, first - 4), first)
+        # Each pattern is tried only where its first (or last) character could be.
+        tail = _AMOUNT_TAIL.match(text, last) if _tail_may_start(text, last) else None
+        currency_first = (
+            _CURRENCY_BEFORE.search(text, max(0, first - 4), first)
+            if _currency_may_end(text, first)
+            else None
+        )
         if tail is None and currency_first is None and not after_cjk_pay_word:
             continue
         if currency_first is not None:
@@ -121,7 +163,23 @@ def _amounts_between(text: str, start: int, end: int) -> list[str]:
             found.append(text[first : per_month.end()])
         elif after_cjk_pay_word or _PAY_WORD_BEFORE.search(text, max(0, first - 40), first):
             found.append(text[first:last])
-    return found
+        else:
+            continue
+        if not every:
+            return True
+    return bool(found)
+
+
+def _after_cjk_pay_word(text: str, start: int) -> bool:
+    """Whether a Chinese, Japanese or Korean salary word ends just before `start`. The word
+    (or the "about", "up to" after it) ends in a character that is not ASCII, at most one
+    space before the figure; a quick look at those two characters spares most searches."""
+    before = text[max(0, start - 2) : start]
+    if before[-1:].isspace():
+        before = before[:-1]
+    if not before or before[-1].isascii():
+        return False
+    return _CJK_PAY_WORD_BEFORE.search(text, max(0, start - 6), start) is not None
 
 
 def _may_have_tail(text: str, end: int) -> bool:
@@ -135,6 +193,23 @@ def _may_have_currency(text: str, start: int) -> bool:
     return bool(preceding) and preceding[-1] in _CURRENCY_ENDS
 
 
+def _tail_may_start(text: str, end: int) -> bool:
+    """Whether `_AMOUNT_TAIL` could match at `end`: a word of it starts there or one space on."""
+    if text.startswith(" ", end):
+        end += 1
+    words = _TAIL_WORDS.get(text[end : end + 1])
+    return words is not None and text.startswith(words, end)
+
+
+def _currency_may_end(text: str, start: int) -> bool:
+    """Whether `_CURRENCY_BEFORE` could match before `start`: a currency sign or code ends
+    there, or one whitespace character before."""
+    before = text[max(0, start - 2) : start]
+    if before[-1:].isspace():
+        before = before[:-1]
+    return before[-1:] in _CURRENCY_ENDS
+
+
 def _through_range(text: str, end: int) -> int:
     """Extend "800" to "800 - 1.000 usd" so the month after the range is seen."""
     dash = _RANGE.match(text, end)
@@ -143,5 +218,5 @@ def _through_range(text: str, end: int) -> int:
     upper = _NUMBER.match(text, dash.end())
     if upper is None:
         return end
-    tail = _AMOUNT_TAIL.match(text, upper.end())
+    tail = _AMOUNT_TAIL.match(text, upper.end()) if _tail_may_start(text, upper.end()) else None
     return tail.end() if tail is not None else upper.end()

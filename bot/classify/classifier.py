@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
 
-from bot.classify.amounts import PAY_HINTS, pay_amounts
+from bot.classify.amounts import PAY_HINTS, first_pay_amount
+from bot.classify.evidence import EvidenceFinder, PayHint, Phrase, Target
 from bot.classify.langdetect import UNDETERMINED, detect_language
 from bot.classify.lexicons import LexiconEntry, load_lexicons
-from bot.classify.matcher import Found, PhraseMatcher, prepare
-from bot.classify.normalise import fold, normalise, spelling_variants
-from bot.classify.places import PlaceAlias, place_aliases
-from bot.classify.scorer import PAY_WEIGHT, Assessment, assess, group_weights
+from bot.classify.matcher import prepare_item
+from bot.classify.normalise import collapse_whitespace, fold_item, normalise, spelling_variants
+from bot.classify.places import place_aliases
+from bot.classify.scorer import PAY_WEIGHT, judge
 from bot.errors import OperatorFileError
 from bot.models import Cue, Decision, Verdict
 
@@ -24,26 +25,7 @@ from bot.models import Cue, Decision, Verdict
 DEFAULT_ALERT_THRESHOLD = 0.48
 DEFAULT_REVIEW_THRESHOLD = 0.3
 PAY_GROUP = "lure"
-NEGATIVE_GROUP = "negative"
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _Phrase:
-    """What a lexicon phrase contributes when found; compared by identity, which is cheap."""
-
-    cue: Cue
-    country: str
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _PayHint:
-    """A salary or month word: only near one can a text state pay (see `amounts`)."""
-
-    word: str
-
-
-_Target = _Phrase | PlaceAlias | _PayHint
-_Span = tuple[int, int]
+_ALERT, _REVIEW, _DROP = Decision.ALERT, Decision.REVIEW, Decision.DROP  # looked up once
 
 
 class Classifier:
@@ -61,8 +43,7 @@ class Classifier:
         self.alert_threshold = alert_threshold
         self.review_threshold = review_threshold
         self.entries = tuple(entries)
-        hints = ((normalise(word), _PayHint(normalise(word)), True) for word in PAY_HINTS)
-        self._matcher: PhraseMatcher[_Target] = PhraseMatcher([*_phrases(self.entries), *hints])
+        self._finder = EvidenceFinder(targets_of(self.entries))
 
     @classmethod
     def from_directory(
@@ -81,32 +62,56 @@ class Classifier:
 
     def classify(self, title: str, text: str, lang: str | None = None) -> Verdict:
         """Judge one item. `lang` is the feed's language; detected when None or "und"."""
-        folded = fold(f"{title}\n{text}")
-        evidence = _Evidence(self._matcher.find(prepare(folded)))
-        cues = evidence.cues
-        if evidence.pay_words:
-            cues += _pay_cues(" ".join(folded.split()), evidence.pay_words)
-        assessment = assess(group_weights(cues), self.review_threshold)
+        folded = fold_item(title, text)
+        kept, countries, provinces, pay_words = self._finder.find(prepare_item(folded))
+        weights: dict[str, float] = {}  # per group, added up in the order the cues were found
+        for phrase in kept:
+            weights[phrase.group] = weights.get(phrase.group, 0.0) + phrase.weight
+        ordered = [phrase.cue for phrase in sorted(kept, key=_SHOWN_FIRST)]
+        if pay_words:
+            amount = first_pay_amount(collapse_whitespace(folded), pay_words)
+            if amount is not None:
+                pay = Cue(amount, PAY_GROUP, PAY_WEIGHT)
+                weights[PAY_GROUP] = weights.get(PAY_GROUP, 0.0) + PAY_WEIGHT
+                ordered.insert(bisect_right(ordered, _order(pay), key=_order), pay)
+        score, category, *_ = judge(weights, self.review_threshold)
+        if score >= self.alert_threshold:
+            decision = _ALERT
+        elif score >= self.review_threshold and score > 0.0:
+            decision = _REVIEW
+        else:
+            decision = _DROP
+        if not lang or lang == UNDETERMINED:
+            lang = detect_language(f"{title}\n{text}")
+        # Positional: alert, score, category, lang, cues, countries, provinces, decision.
         return Verdict(
-            alert=assessment.score >= self.alert_threshold,
-            score=assessment.score,
-            category=assessment.category,
-            lang=lang if lang and lang != UNDETERMINED else detect_language(f"{title}\n{text}"),
-            cues=tuple(sorted(cues, key=lambda cue: (-cue.weight, cue.group, cue.phrase))),
-            countries=tuple(sorted(evidence.countries)),
-            provinces=tuple(sorted(evidence.provinces)),
-            decision=self._decision(assessment),
+            decision is _ALERT,
+            score,
+            category,
+            lang,
+            tuple(ordered),
+            tuple(sorted(countries)),
+            tuple(sorted(provinces)),
+            decision,
         )
 
-    def _decision(self, assessment: Assessment) -> Decision:
-        if assessment.score >= self.alert_threshold:
-            return Decision.ALERT
-        if assessment.score >= self.review_threshold and assessment.score > 0.0:
-            return Decision.REVIEW
-        return Decision.DROP
+
+def _order(cue: Cue) -> tuple[float, str, str]:
+    """How a verdict lists its cues: strongest first, then by group and phrase."""
+    return (-cue.weight, cue.group, cue.phrase)
 
 
-def _phrases(entries: Sequence[LexiconEntry]) -> Iterable[tuple[str, _Target, bool]]:
+_SHOWN_FIRST = attrgetter("rank")  # where `_order` puts a phrase's cue among all phrases
+
+
+def targets_of(entries: Sequence[LexiconEntry]) -> list[tuple[str, Target, bool]]:
+    """What the classifier looks for: every spelling of every phrase, every place name and
+    every pay word, as (normalised text, target, matches any word starting with it)."""
+    hints = [(normalise(word), PayHint(normalise(word)), True) for word in PAY_HINTS]
+    return [*_phrases(entries), *hints]
+
+
+def _phrases(entries: Sequence[LexiconEntry]) -> Iterable[tuple[str, Target, bool]]:
     """Every spelling of every phrase. Where languages share a spelling ("Myanmar" is in
     several lexicons; "Phnôm Pênh" without diacritics is "Phnom Penh"), only the strongest
     entry of each group is kept, so a shared word counts once."""
@@ -117,68 +122,16 @@ def _phrases(entries: Sequence[LexiconEntry]) -> Iterable[tuple[str, _Target, bo
             kept = best.get(key)
             if kept is None or entry.weight > kept.weight:
                 best[key] = entry
-    payloads: dict[int, _Phrase] = {}
+    cues = {id(entry): Cue(entry.phrase, entry.group, entry.weight) for entry in best.values()}
+    ranks = {order: rank for rank, order in enumerate(sorted({_order(c) for c in cues.values()}))}
+    payloads: dict[int, Phrase] = {}
     for (text, prefix, _), entry in best.items():
-        payload = payloads.setdefault(
-            id(entry), _Phrase(Cue(entry.phrase, entry.group, entry.weight), entry.country)
-        )
+        payload = payloads.get(id(entry))
+        if payload is None:
+            cue = cues[id(entry)]
+            payload = payloads[id(entry)] = Phrase(
+                cue, entry.country, ranks[_order(cue)], entry.group, entry.weight
+            )
         yield text, payload, prefix
     for alias in place_aliases():
         yield alias.text, alias, False
-
-
-class _Evidence:
-    """What the matches of one text say, once matches that a longer one explains are dropped:
-    a phrase inside a longer phrase of its own group ("lương cao" in "việc nhẹ lương cao" is
-    not a second piece of evidence), anything inside a place name ("Lào", Laos, in "Lào Cai",
-    a Vietnamese province) and positive phrases inside a negative one ("trafficking" in "drug
-    trafficking"). One sweep over the matches sorted by start, longest first, so a match's
-    containers are always seen before it."""
-
-    def __init__(self, hits: list[Found[_Target]]) -> None:
-        self.cues: list[Cue] = []
-        self.countries: set[str] = set()
-        self.provinces: set[str] = set()
-        self.pay_words: set[str] = set()
-        reach: dict[str, int] = {}  # per group, and for places: the furthest end seen so far
-        place: _Span = (-1, -1)  # the place name reaching furthest
-        sink: _Span = (-1, -1)  # the negative phrase reaching furthest
-        kept: set[_Phrase] = set()
-        # The matcher reports matches by end, shorter first at one start; a stable sort by
-        # start, descending, read backwards gives: by start, longest first.
-        hits.sort(key=itemgetter(0), reverse=True)
-        for start, end, payload in reversed(hits):
-            if isinstance(payload, _PayHint):
-                self.pay_words.add(payload.word)
-                continue
-            group = payload.cue.group if isinstance(payload, _Phrase) else _PLACES
-            if reach.get(group, -1) >= end:
-                continue  # inside a longer match of its group, or the same span again
-            reach[group] = end
-            if isinstance(payload, PlaceAlias):
-                place = (start, end)
-                codes = self.countries if payload.kind == "country" else self.provinces
-                codes.add(payload.code)
-                continue
-            if group == NEGATIVE_GROUP:
-                sink = (start, end)
-            elif _inside(sink, start, end):
-                continue
-            if not _inside(place, start, end) and payload not in kept:
-                kept.add(payload)
-                self.cues.append(payload.cue)
-                if payload.country:
-                    self.countries.add(payload.country)
-
-
-def _inside(outer: _Span, start: int, end: int) -> bool:
-    """Whether a match that started no later than `start` strictly contains this one."""
-    return outer[1] >= end and outer != (start, end)
-
-
-_PLACES = "\0places"
-
-
-def _pay_cues(normalised: str, hints: Iterable[str]) -> list[Cue]:
-    amounts = pay_amounts(normalised, hints)
-    return [Cue(amounts[0], PAY_GROUP, PAY_WEIGHT)] if amounts else []

@@ -27,7 +27,7 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
-from bot.classify.normalise import matches_as_substring
+from bot.classify.normalise import WIDE_PUNCTUATION, FoldedItem, matches_as_substring
 
 T = TypeVar("T")
 Found = tuple[int, int, T]  # start and end offsets in the prepared text, payload
@@ -35,10 +35,6 @@ Found = tuple[int, int, T]  # start and end offsets in the prepared text, payloa
 _KATAKANA_WORD = re.compile("^[\u30a0-\u30ff\u31f0-\u31ff]+$")
 _ASCII_PUNCTUATION = "".join(chr(b) for b in range(128) if not chr(b).isalnum())
 _TO_SPACES = bytes.maketrans(_ASCII_PUNCTUATION.encode(), b" " * len(_ASCII_PUNCTUATION))
-# Quotes, dashes, bullets, CJK punctuation, and line separators that bytes.split would miss.
-_WIDE_PUNCTUATION = re.compile(
-    "[“”‘’„‚«»‹›–—―‐‑‒…•·、。，：；！？「」『』（）《》【】\u0085\u2028\u2029]"
-)
 
 
 def prepare(normalised: str) -> str:
@@ -46,9 +42,27 @@ def prepare(normalised: str) -> str:
     runs turned into single spaces, one space at each end, then its UTF-8 bytes as one
     Latin-1 character each."""
     if not normalised.isascii():
-        normalised = _WIDE_PUNCTUATION.sub(" ", normalised)
+        normalised = WIDE_PUNCTUATION.sub(" ", normalised)
     data = normalised.encode("utf-8", "surrogatepass").translate(_TO_SPACES)
     return (b" " + b" ".join(data.split()) + b" ").decode("latin-1")
+
+
+def prepare_item(folded: FoldedItem) -> str:
+    """`prepare(folded.text)`, replacing only the wide punctuation that folding found.
+
+    After the translation the only whitespace byte left is the space (every ASCII
+    non-alphanumeric byte became one, and no byte of a multi-byte character is ASCII), so
+    halving runs of spaces until none is left does what splitting and joining the words
+    does, without making a bytes object per word.
+    """
+    text = folded.text
+    for char in folded.punctuation:  # as WIDE_PUNCTUATION.sub(" ", text) does
+        text = text.replace(char, " ")
+    data = text.encode("utf-8", "surrogatepass").translate(_TO_SPACES)
+    shorter = data.replace(b"  ", b" ")
+    while len(shorter) != len(data):
+        data, shorter = shorter, shorter.replace(b"  ", b" ")
+    return (b" " + data.strip(b" ") + b" ").decode("latin-1")
 
 
 class PhraseMatcher(Generic[T]):
@@ -58,7 +72,7 @@ class PhraseMatcher(Generic[T]):
         """`phrases`: (normalised phrase, payload, matches any word starting with it)."""
         keys: dict[str, tuple[list[T], bool]] = {}
         for text, payload, prefix in phrases:
-            key, katakana = _key(text, prefix)
+            key, katakana = automaton_key(text, prefix)
             if key:
                 keys.setdefault(key, ([], katakana))[0].append(payload)
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
@@ -78,12 +92,12 @@ class PhraseMatcher(Generic[T]):
         return [
             (last - length + 1, last + 1, payload)
             for last, (length, payloads, katakana) in self._automaton.iter(prepared)
-            if not katakana or not _inside_katakana_word(prepared, last - length + 1, last + 1)
+            if not katakana or not inside_katakana_word(prepared, last - length + 1, last + 1)
             for payload in payloads
         ]
 
 
-def _key(text: str, prefix: bool) -> tuple[str, bool]:
+def automaton_key(text: str, prefix: bool) -> tuple[str, bool]:
     """The automaton key of a phrase, and whether it needs the katakana check."""
     core = prepare(text).strip(" ")
     if not core:
@@ -94,7 +108,8 @@ def _key(text: str, prefix: bool) -> tuple[str, bool]:
     return f" {core}" if prefix else f" {core} ", False
 
 
-def _inside_katakana_word(prepared: str, start: int, end: int) -> bool:
+def inside_katakana_word(prepared: str, start: int, end: int) -> bool:
+    """Whether the match at `start:end` of a prepared text is part of a longer katakana word."""
     before = prepared[max(0, start - 3) : start].encode("latin-1").decode("utf-8", "replace")
     after = prepared[end : end + 3].encode("latin-1").decode("utf-8", "replace")
     return (bool(before) and _is_katakana(before[-1])) or (bool(after) and _is_katakana(after[0]))

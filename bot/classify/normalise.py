@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import NamedTuple
 
 # Soft hyphen, zero-width characters, directional marks and embeddings, word joiner, BOM.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_INVISIBLE_CHARS = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_SURROGATE_CHARS = f"{chr(0xD800)}-{chr(0xDFFF)}"  # no lone surrogate literal: mypyc rejects it
+_SURROGATES = re.compile(f"[{_SURROGATE_CHARS}]")
 _FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e]")
 # (character, its NFKC form): Thai and Lao "am", Lao "hn"/"hm" ligatures, no-break space.
 _FREQUENT_COMPATIBILITY = (
@@ -30,7 +33,28 @@ _FREQUENT_COMPATIBILITY = (
 _SPACELESS_LETTER = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
 _SPACELESS = re.compile(f"[{_SPACELESS_LETTER}]")
 # Spaces (not line breaks: those separate sentences) between two letters of these scripts.
-_GAP_IN_SPACELESS = re.compile(f"(?<=[{_SPACELESS_LETTER}])[ \u00a0]+(?=[{_SPACELESS_LETTER}])")
+# Written to start with the space, which the regex engine finds quickly, and to look back from
+# there; a lookbehind first would be tried at every character of a Thai text.
+# (NFKC has made every no-break space a space by then.)
+_GAP_IN_SPACELESS = re.compile(f" (?<=[{_SPACELESS_LETTER}] ) *(?=[{_SPACELESS_LETTER}])")
+# Quotes, dashes, bullets, CJK punctuation, and line separators: `matcher.prepare` turns them
+# into spaces, as it does ASCII punctuation.
+_WIDE_PUNCTUATION_CHARS = "“”‘’„‚«»‹›–—―‐‑‒…•·、。，：；！？「」『』（）《》【】\u0085\u2028\u2029"
+WIDE_PUNCTUATION = re.compile(f"[{_WIDE_PUNCTUATION_CHARS}]")
+# What `str.split()` splits on, but the space and the line break (tested to stay so).
+ODD_WHITESPACE = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ASCII_WHITESPACE_TO_SPACE = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+# The characters of a folded text that ask for more work than the automaton's byte-wise
+# translation of punctuation: one scan finds the first; most texts have none.
+_NOT_LETTERS = f"{_WIDE_PUNCTUATION_CHARS}{_INVISIBLE_CHARS}{_SURROGATE_CHARS}{ODD_WHITESPACE}"
+_UNUSUAL = re.compile(f"[{_SPACELESS_LETTER}{_NOT_LETTERS}]")
+_UNUSUAL_NOT_LETTERS = re.compile(f"[{_NOT_LETTERS}]")
+_WIDE_PUNCTUATION_SET = frozenset(_WIDE_PUNCTUATION_CHARS)
+_NONE: frozenset[str] = frozenset()
+_ODD_WHITESPACE_SET = frozenset(ODD_WHITESPACE)
 # Scripts written without spaces between words, or (Hangul) with particles glued to nouns:
 # their phrases match anywhere, not only between word boundaries.
 _SUBSTRING_SCRIPTS = re.compile(
@@ -46,6 +70,16 @@ _TONE_PLACEMENT = (
 )  # fmt: skip
 
 
+class FoldedItem(NamedTuple):
+    """A news item (title and text) folded once for both the phrase automaton and the pay
+    search, with what folding learnt about it, so that later steps skip scans they need not do.
+    Made with `tuple.__new__`, which skips the Python-level `__new__` of a named tuple."""
+
+    text: str  # fold(f"{title}\n{text}")
+    plain: bool  # known to have no whitespace but " " and "\n"
+    punctuation: frozenset[str]  # the characters of `WIDE_PUNCTUATION` it has
+
+
 def normalise(text: str) -> str:
     """Reduce `text` to the form phrases are matched in; never raises, whatever the input."""
     return " ".join(fold(text).split())
@@ -55,14 +89,63 @@ def fold(text: str) -> str:
     """`normalise` without collapsing whitespace, for callers that collapse it anyway."""
     if text.isascii():
         return text.lower()
-    if _has_surrogates(text):
-        text = _SURROGATES.sub("\ufffd", text)
+    return _fold_unicode(text).text
+
+
+def fold_item(title: str, text: str) -> FoldedItem:
+    """`fold(f"{title}\n{text}")`, and what is known of the result."""
+    joined = f"{title}\n{text}"
+    if joined.isascii():
+        return tuple.__new__(FoldedItem, (joined.lower(), False, _NONE))
+    return _fold_unicode(joined)
+
+
+def _fold_unicode(text: str) -> FoldedItem:
+    """Fold a text that is not ASCII.
+
+    Lone surrogates, invisible characters, spaces inside Thai, Lao, Khmer or Burmese words and
+    wide punctuation each need a step of their own, and looking for each would cost a scan of
+    the text; `_UNUSUAL` looks for all at once. Lone surrogates are replaced after, not before,
+    NFKC and case folding: both leave them, and U+FFFD, unchanged, whatever is around them.
+    """
     text = _nfkc(text).casefold()
-    if _INVISIBLE.search(text):
+    first = _UNUSUAL.search(text)
+    if first is None:
+        return tuple.__new__(FoldedItem, (text, True, _NONE))
+    # Nothing before `first` is unusual. Letters of a Thai text are, every one of them: they
+    # are looked for once, and only the other kinds, which are few, are listed.
+    start = first.start()
+    spaceless = _SPACELESS.match(first.group()) is not None
+    if not spaceless:
+        spaceless = _SPACELESS.search(text, start) is not None
+    found = set(_UNUSUAL_NOT_LETTERS.findall(text, start))
+    if any(_SURROGATES.match(char) for char in found):
+        text = _SURROGATES.sub("\ufffd", text)
+    if any(_INVISIBLE.match(char) for char in found):
         text = _INVISIBLE.sub("", text)
-    if _SPACELESS.search(text):
+    if spaceless:
         text = _GAP_IN_SPACELESS.sub("", text)
-    return text
+    plain = found.isdisjoint(_ODD_WHITESPACE_SET)
+    return tuple.__new__(FoldedItem, (text, plain, _WIDE_PUNCTUATION_SET.intersection(found)))
+
+
+def collapse_whitespace(folded: FoldedItem) -> str:
+    """`" ".join(folded.text.split())`, without making a string of every word when the only
+    whitespace is " " and "\n" (or only ASCII whitespace, turned into spaces first)."""
+    text = folded.text
+    if text.isascii():
+        data = text.encode("ascii").translate(_ASCII_WHITESPACE_TO_SPACE)
+        halved = data.replace(b"  ", b" ")
+        while len(halved) != len(data):
+            data, halved = halved, halved.replace(b"  ", b" ")
+        return data.strip(b" ").decode("ascii")
+    if not folded.plain:
+        return " ".join(text.split())
+    text = text.replace("\n", " ")
+    shorter = text.replace("  ", " ")
+    while len(shorter) != len(text):
+        text, shorter = shorter, shorter.replace("  ", " ")
+    return text.strip(" ")
 
 
 def _nfkc(text: str) -> str:
@@ -74,15 +157,22 @@ def _nfkc(text: str) -> str:
     for composed, decomposed in _FREQUENT_COMPATIBILITY:
         if composed in text:
             text = text.replace(composed, decomposed)
-    if _FULL_WIDTH.search(text):
-        text = _FULL_WIDTH.sub(_to_half_width, text)
+    # Checked before the full-width search: Thai and Lao texts are usually normal by now, and
+    # a normal text has no full-width characters left to replace.
     if unicodedata.is_normalized("NFKC", text):
         return text
+    full_width = set(_FULL_WIDTH.findall(text))
+    if full_width:
+        for char in full_width:  # a handful of distinct ones, each replaced everywhere at once
+            text = text.replace(char, _half_width(char))
+        if unicodedata.is_normalized("NFKC", text):
+            return text
     return unicodedata.normalize("NFKC", text)
 
 
-def _to_half_width(match: re.Match[str]) -> str:
-    return unicodedata.normalize("NFKC", match.group())
+@cache
+def _half_width(char: str) -> str:
+    return unicodedata.normalize("NFKC", char)
 
 
 def _has_surrogates(text: str) -> bool:

@@ -25,16 +25,19 @@ never lower the score.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.models import Category, Cue
+from bot.models import Category
 
 CHANNEL_SHARE = 0.5  # a recruitment channel is half as telling as a lure phrase
 RESCUE_SHARE = 0.35  # "rescued", "repatriated" are news about earthquakes and prisoners too
 CONTEXT_SHARE = 0.45  # industry news without lure or victim stays below the alert line
 PAY_WEIGHT = 0.5  # a stated monthly salary: bait, but also ordinary job news
 MAX_NEGATIVE = 3.0
+# Enum members looked up once: on Python 3.11 each `Category.X` costs a slow class lookup.
+_NOT_RELEVANT, _CRACKDOWN = Category.NOT_RELEVANT, Category.CRACKDOWN
+_TRAFFICKING_VICTIMS, _RECRUITMENT_LURE = Category.TRAFFICKING_VICTIMS, Category.RECRUITMENT_LURE
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,48 +56,46 @@ def strength(weight: float) -> float:
     return 1.0 - math.exp(-max(weight, 0.0))
 
 
-def group_weights(cues: Iterable[Cue]) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for cue in cues:
-        totals[cue.group] = totals.get(cue.group, 0.0) + cue.weight
-    return totals
-
-
 def assess(weights: Mapping[str, float], review_threshold: float) -> Assessment:
     """Score the summed weights of each cue group; below `review_threshold` nothing is
     relevant, whatever pairing won."""
-    lure = strength(weights.get("lure", 0.0) + CHANNEL_SHARE * weights.get("channel", 0.0))
-    harm, rescue = weights.get("victim", 0.0), weights.get("rescue", 0.0)
-    victim = strength(harm + rescue)  # rescued from a scam compound: rescue counts in full
-    victim_abroad = strength(harm + RESCUE_SHARE * rescue)  # rescued in Myanmar: it may not
-    operation = strength(weights.get("operation", 0.0))
-    destination = strength(weights.get("destination", 0.0))
-    crackdown = strength(weights.get("crackdown", 0.0))
-    lure_pair = math.sqrt(lure * max(operation, destination, victim))
-    victim_pair = max(math.sqrt(victim * operation), math.sqrt(victim_abroad * destination))
-    context_pair = CONTEXT_SHARE * math.sqrt(operation * max(destination, crackdown))
+    return Assessment(*judge(weights, review_threshold))
+
+
+def judge(
+    weights: Mapping[str, float], review_threshold: float
+) -> tuple[float, Category, float, float, float]:
+    """`assess` as a tuple (score, category, lure, victim, context pairings). The classifier
+    calls it for every item, so `strength` and the choice of category are written out here,
+    with the same arithmetic in the same order, rather than called."""
+    get = weights.get
+    exp, sqrt = math.exp, math.sqrt
+    # strength(w) is 0 for w == 0 without computing exp; other values below 0, or NaN, go to it.
+    w = get("lure", 0.0) + CHANNEL_SHARE * get("channel", 0.0)
+    lure = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    harm, rescue = get("victim", 0.0), get("rescue", 0.0)
+    w = harm + rescue  # rescued from a scam compound: rescue counts in full
+    victim = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    w = harm + RESCUE_SHARE * rescue  # rescued in Myanmar: it may not
+    victim_abroad = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    w = get("operation", 0.0)
+    operation = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    w = get("destination", 0.0)
+    destination = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    w = get("crackdown", 0.0)
+    crackdown = 1.0 - exp(-w) if w > 0.0 else (0.0 if w == 0.0 else strength(w))
+    lure_pair = sqrt(lure * max(operation, destination, victim))
+    victim_pair = max(sqrt(victim * operation), sqrt(victim_abroad * destination))
+    context_pair = CONTEXT_SHARE * sqrt(operation * max(destination, crackdown))
     best = max(lure_pair, victim_pair, context_pair)
-    negative = min(weights.get("negative", 0.0), MAX_NEGATIVE)
+    negative = min(get("negative", 0.0), MAX_NEGATIVE)
     score = round(best ** (1.0 + negative), 4)
-    category = _category(
-        score, review_threshold, lure, victim, lure_pair, victim_pair, context_pair
-    )
-    return Assessment(score, category, lure_pair, victim_pair, context_pair)
-
-
-def _category(
-    score: float,
-    review_threshold: float,
-    lure: float,
-    victim: float,
-    lure_pair: float,
-    victim_pair: float,
-    context_pair: float,
-) -> Category:
     if score < review_threshold or score == 0.0:
-        return Category.NOT_RELEVANT
-    if context_pair > max(lure_pair, victim_pair):
-        return Category.CRACKDOWN
-    if victim_pair > 0.0 and victim >= lure:
-        return Category.TRAFFICKING_VICTIMS
-    return Category.RECRUITMENT_LURE
+        category = _NOT_RELEVANT
+    elif context_pair > max(lure_pair, victim_pair):
+        category = _CRACKDOWN
+    elif victim_pair > 0.0 and victim >= lure:
+        category = _TRAFFICKING_VICTIMS
+    else:
+        category = _RECRUITMENT_LURE
+    return score, category, lure_pair, victim_pair, context_pair

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from bot.classify.matcher import PhraseMatcher, prepare
-from bot.classify.normalise import normalise
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.classify.matcher import PhraseMatcher, prepare, prepare_item
+from bot.classify.normalise import fold, fold_item, normalise
 
 
 def _found(phrases: list[tuple[str, bool]], text: str) -> list[str]:
@@ -41,3 +44,17 @@ def test_the_same_phrase_is_found_every_time_it_occurs() -> None:
     matcher = PhraseMatcher([("cambodia", "KH", False)])
     hits = matcher.find(prepare("cambodia and cambodia again"))
     assert [(start, end) for start, end, _ in hits] == [(0, 10), (13, 23)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(alphabet=st.characters(codec=None), max_size=60),
+    text=st.text(alphabet=st.characters(codec=None), max_size=200),
+)
+def test_an_item_is_prepared_as_its_folded_text_is(title: str, text: str) -> None:
+    assert prepare_item(fold_item(title, text)) == prepare(fold(f"{title}\n{text}"))
+
+
+def test_wide_punctuation_and_runs_of_spaces_become_one_space() -> None:
+    prepared = prepare_item(fold_item("“Việc nhẹ”", "lương  cao… ở Campuchia。"))
+    assert prepared.encode("latin-1").decode("utf-8") == " việc nhẹ lương cao ở campuchia "

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from bot.classify.normalise import fold_latin, matches_as_substring, normalise, spelling_variants
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.classify.normalise import (
+    ODD_WHITESPACE,
+    collapse_whitespace,
+    fold,
+    fold_item,
+    fold_latin,
+    matches_as_substring,
+    normalise,
+    spelling_variants,
+)
 
 
 def test_case_and_compatibility_forms_are_folded() -> None:
@@ -47,3 +60,41 @@ def test_scripts_without_spaces_match_as_substrings() -> None:
     assert matches_as_substring("취업사기")
     assert not matches_as_substring("scam compound")
     assert not matches_as_substring("việc nhẹ lương cao")
+
+
+# An item is folded once, title and text together, with shortcuts that must not change the result.
+
+_ITEMS = [
+    ("Police warn", "Light work, high pay in Cambodia!"),
+    ("Cảnh báo", "Việc nhẹ lương cao ở “Campuchia” – tuyển gấp…"),
+    ("", "แก๊ง คอล เซ็นเตอร์  หลอก\u00a0ไป ทำงาน"),
+    ("“ข่าว”", "ผู้เสียหาย ถูก หลอก ไป ทำงาน"),
+    ("高薪招聘", "月薪２万，包吃包住！「诈骗园区」"),
+    ("ជួញ\u200bដូរ", "មនុស្ស \u2028 ត្រូវ"),
+    ("tab\there", "line\r\nbreaks\x1c and\u3000wide\u2003spaces\x85"),
+    ("job\ud800", "offer\udfff"),
+    ("ＫＫ Park", "ﬁnance  \n HIGH-Pay"),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), _ITEMS)
+def test_folding_an_item_is_folding_its_title_and_text_joined(title: str, text: str) -> None:
+    folded = fold_item(title, text)
+    assert folded.text == fold(f"{title}\n{text}")
+    assert collapse_whitespace(folded) == normalise(f"{title}\n{text}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(alphabet=st.characters(codec=None), max_size=60),
+    text=st.text(alphabet=st.characters(codec=None), max_size=200),
+)
+def test_any_item_folds_as_its_joined_text_does(title: str, text: str) -> None:
+    folded = fold_item(title, text)
+    assert folded.text == fold(f"{title}\n{text}")
+    assert collapse_whitespace(folded) == " ".join(folded.text.split())
+
+
+def test_odd_whitespace_is_every_separator_but_the_space_and_the_line_break() -> None:
+    separators = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert set(ODD_WHITESPACE) == separators - {" ", "\n"}

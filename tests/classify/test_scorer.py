@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from bot.classify.scorer import assess, strength
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.classify.scorer import (
+    CHANNEL_SHARE,
+    CONTEXT_SHARE,
+    MAX_NEGATIVE,
+    RESCUE_SHARE,
+    assess,
+    strength,
+)
 from bot.models import Category
 
 REVIEW = 0.3
@@ -56,3 +68,35 @@ def test_strength_saturates_towards_one() -> None:
     assert strength(0.0) == 0.0
     assert 0.6 < strength(1.0) < 0.65
     assert strength(1.0) < strength(2.0) < strength(10.0) <= 1.0
+
+
+def _assessed_step_by_step(weights: dict[str, float]) -> tuple[float, float, float, float]:
+    """The formula of the module docstring, with `strength` called for every group."""
+    lure = strength(weights.get("lure", 0.0) + CHANNEL_SHARE * weights.get("channel", 0.0))
+    harm, rescue = weights.get("victim", 0.0), weights.get("rescue", 0.0)
+    victim, abroad = strength(harm + rescue), strength(harm + RESCUE_SHARE * rescue)
+    operation = strength(weights.get("operation", 0.0))
+    destination = strength(weights.get("destination", 0.0))
+    crackdown = strength(weights.get("crackdown", 0.0))
+    lure_pair = math.sqrt(lure * max(operation, destination, victim))
+    victim_pair = max(math.sqrt(victim * operation), math.sqrt(abroad * destination))
+    context_pair = CONTEXT_SHARE * math.sqrt(operation * max(destination, crackdown))
+    negative = min(weights.get("negative", 0.0), MAX_NEGATIVE)
+    score = round(max(lure_pair, victim_pair, context_pair) ** (1.0 + negative), 4)
+    return score, lure_pair, victim_pair, context_pair
+
+
+_GROUPS = ("lure", "channel", "victim", "rescue", "operation", "destination", "crackdown")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weights=st.dictionaries(
+        st.sampled_from([*_GROUPS, "negative"]),
+        st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.6, 0.8, 1.2, 1.5, 2.5, 3.0, 4.7, 12.0]),
+    )
+)
+def test_the_written_out_score_is_the_step_by_step_score(weights: dict[str, float]) -> None:
+    assessment = assess(weights, REVIEW)
+    expected = _assessed_step_by_step(weights)
+    assert (assessment.score, assessment.lure, assessment.victim, assessment.context) == expected
