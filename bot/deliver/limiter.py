@@ -1,8 +1,12 @@
 """Telegram's speed limits as a scheduler: when may the next message to this chat go out?
 
 Telegram allows about 30 messages a second overall, one a second to a private chat and twenty a
-minute to a group or channel. The limiter answers "how long to wait" instead of sleeping itself,
-so the sender can skip a busy chat and serve another: one slow group never stalls a broadcast.
+minute to a group or channel (https://core.telegram.org/bots/faq, "My bot is hitting limits").
+With paid broadcast (sendMessage's `allow_paid_broadcast`, 0.1 Telegram Stars a message,
+https://core.telegram.org/bots/api#sendmessage) the overall budget is up to 1,000 a second;
+the per-chat limits still hold. The limiter answers "how long to wait" instead of sleeping
+itself, so the sender can skip a busy chat and serve another: one slow group never stalls a
+broadcast.
 
 The global rate adapts: each 429 lowers it (multiplicative decrease), each quiet stretch raises
 it back towards the configured rate (additive increase), so a broadcast settles just under the
@@ -17,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Monotonic = Callable[[], float]
+PRUNE_EVERY = 5.0  # seconds between sweeps of per-chat state during a long broadcast
+PAID_BROADCAST_PER_SECOND = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +33,31 @@ class Limits:
     enabled: bool = True
     min_global_per_second: float = 1.0
     decrease_factor: float = 0.75
-    recovery_per_second: float = 0.5  # messages/s regained per quiet second
+    # Messages/s regained per second without a 429; None: the budget over a minute (0.5 for
+    # the free 30/s), so paid broadcast recovers as fast, relatively.
+    recovery_per_second: float | None = None
+    # Paid broadcast: sendMessage carries allow_paid_broadcast=True and the overall budget is
+    # `paid_per_second` instead of `global_per_second`.
+    paid_broadcast: bool = False
+    paid_per_second: float = PAID_BROADCAST_PER_SECOND
+    # Messages that may leave at once after a quiet spell; None: a tenth of a second's worth.
+    # Small on purpose: requests reach Telegram with jittered delays, and a sender that is
+    # smooth at its end stays under the limit at Telegram's end even when they bunch up.
+    global_burst: float | None = None
+
+    @property
+    def budget(self) -> float:
+        """The overall rate this configuration aims for, in messages a second."""
+        return self.paid_per_second if self.paid_broadcast else self.global_per_second
+
+    @property
+    def recovery(self) -> float:
+        return self.recovery_per_second or self.budget / 60
+
+    @classmethod
+    def paid(cls, per_second: float = PAID_BROADCAST_PER_SECOND) -> Limits:
+        """Paid broadcast: up to 1,000 messages a second, per-chat limits unchanged."""
+        return cls(paid_broadcast=True, paid_per_second=per_second)
 
 
 class TokenBucket:
@@ -61,19 +91,24 @@ class RateLimiter:
     def __init__(self, limits: Limits, clock: Monotonic = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        self._global = TokenBucket(
-            limits.global_per_second, max(1.0, limits.global_per_second), clock
-        )
+        burst = limits.global_burst if limits.global_burst is not None else limits.budget / 10
+        self._global = TokenBucket(limits.budget, max(1.0, burst), clock)
         self._private_next: dict[int, float] = {}
         self._group_sent: dict[int, deque[float]] = {}
         self._paused_until: dict[int, float] = {}
         self._last_429 = -1e9
         self._recovered_at = clock()
+        self._pruned_at = clock()
         self.rate_limited = 0
 
     @property
     def global_rate(self) -> float:
         return self._global.rate
+
+    @property
+    def tracked_chats(self) -> int:
+        """Chats whose own limit is remembered now (memory use during a broadcast)."""
+        return len(self._private_next) + len(self._group_sent) + len(self._paused_until)
 
     def delay_for(self, chat_id: int, is_private: bool) -> float:
         """Seconds this chat must still wait; 0 means it may send now (then call `sent`)."""
@@ -103,6 +138,9 @@ class RateLimiter:
             self._private_next[chat_id] = now + self.limits.private_interval
         else:
             self._group_sent.setdefault(chat_id, deque()).append(now)
+        if now - self._pruned_at > PRUNE_EVERY:
+            # A broadcast to a million chats touches each once: forget them as they expire.
+            self.forget_idle()
 
     def flood(self, chat_id: int, retry_after: float) -> None:
         """A 429: pause this chat as told and slow everyone down a little."""
@@ -119,15 +157,16 @@ class RateLimiter:
         """Regain `recovery_per_second` of rate for every second without a 429."""
         now = self._clock()
         elapsed, self._recovered_at = now - self._recovered_at, now
-        if now - self._last_429 > 1 and self._global.rate < self.limits.global_per_second:
+        if now - self._last_429 > 1 and self._global.rate < self.limits.budget:
             self._global.rate = min(
-                self.limits.global_per_second,
-                self._global.rate + self.limits.recovery_per_second * elapsed,
+                self.limits.budget,
+                self._global.rate + self.limits.recovery * elapsed,
             )
 
     def forget_idle(self) -> None:
         """Drop per-chat state that no longer limits anything, so memory stays flat."""
         now = self._clock()
+        self._pruned_at = now
         self._private_next = {c: t for c, t in self._private_next.items() if t > now}
         self._paused_until = {c: t for c, t in self._paused_until.items() if t > now}
         self._group_sent = {c: w for c, w in self._group_sent.items() if w and w[-1] > now - 60}

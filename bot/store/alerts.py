@@ -35,6 +35,8 @@ APPROVED, RETRACTED = "approved", "retracted"
 ISSUED_STATES = (APPROVED, RETRACTED)
 RETRACTION = "retraction"  # the kind of alert that corrects an earlier one
 MANUAL = "manual"  # an operator's broadcast, in the operator's own words
+# Kinds never held back for a digest: an operator's words and corrections go out as written.
+SENT_ON_THEIR_OWN = (MANUAL, RETRACTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ class DeliveryTask:
     quiet_hours: str | None = None
     timezone: str | None = None
     queued_at: datetime | None = None  # when the alert was issued (its digest is the next one)
-    alert_kind: str = ""  # a RETRACTION (a correction) is never held back for a digest
+    alert_kind: str = ""  # see SENT_ON_THEIR_OWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,7 +475,7 @@ class AlertRepository:
                     sa.select(alerts).where(
                         alerts.c.alert_id == alert_id,
                         alerts.c.state.in_(ISSUED_STATES),
-                        alerts.c.kind != RETRACTION,
+                        alerts.c.kind.not_in(SENT_ON_THEIR_OWN),
                     )
                 )
             ).first()
@@ -550,14 +552,14 @@ class AlertRepository:
 
     async def claim_chat_pending(self, chat_id: int, *, now: datetime) -> list[DeliveryTask]:
         """Claim every row still waiting for one chat, due or not: its digest takes them all
-        (corrections of retracted alerts excepted: they go out on their own)."""
+        (but broadcasts and corrections, which go out on their own)."""
         waiting = (
             sa.select(deliveries.c.delivery_id)
             .join(alerts, alerts.c.alert_id == deliveries.c.alert_id)
             .where(
                 deliveries.c.chat_id == chat_id,
                 deliveries.c.state == PENDING,
-                alerts.c.kind != RETRACTION,
+                alerts.c.kind.not_in(SENT_ON_THEIR_OWN),
             )
             .order_by(deliveries.c.delivery_id)
         )

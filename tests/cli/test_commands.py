@@ -110,7 +110,8 @@ def test_classify_answers_json_lines_in_order_with_the_contract_fields(
             json.dumps(item, ensure_ascii=False)
             for item in [
                 {"id": "a", "title": "Tuyển gấp việc nhẹ lương cao ở Campuchia, bao vé máy bay",
-                 "text": "Môi giới hứa lương 2.000 USD/tháng, không cần kinh nghiệm.", "lang": "vi"},
+                 "text": "Môi giới hứa lương 2.000 USD/tháng, không cần kinh nghiệm.",
+                 "lang": "vi"},
                 {"id": "b", "title": "Local football club wins the regional cup", "text": ""},
                 {"id": "c", "title": "Lowongan kerja ringan gaji tinggi di Kamboja",
                  "text": "Korban dijanjikan gaji besar lalu dipaksa menipu secara daring."},

@@ -4,99 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Bot
 
-from bot.app import alert_renderer
 from bot.deliver.limiter import Limits, RateLimiter
-from bot.deliver.sender import OutgoingMessage, Sender, SenderConfig
-from bot.render import ReloadingRenderer
+from bot.deliver.sender import OutgoingMessage, Sender
 from bot.services import utc_now
-from bot.store.alerts import AlertContent, AlertRecord, AlertRepository, Audience
-from bot.store.chats import ACTIVE, BLOCKED, MIGRATED, ChatRepository
-from tests.e2e.harness import REPO
-from tests.fakes.bot_api import FakeBotApi
+from bot.store.alerts import AlertRecord, AlertRepository, DeliveryOutcome
+from bot.store.chats import ACTIVE, BLOCKED, MIGRATED
+from tests.conftest import FakeClock
+from tests.deliver.conftest import CONTENT, FAST_RETRIES, World, drain_until_settled
 from tests.fakes.flood import FloodLimits
-
-CONTENT = AlertContent(
-    category="recruitment_lure",
-    title="Lời mời “việc nhẹ, lương cao” ở Campuchia là bẫy lừa đảo",
-    summary="Nhiều người được hứa lương 1.500 USD/tháng rồi bị giữ lại và ép làm lừa đảo.",
-    url="https://news.example.vn/bay-viec-nhe-luong-cao",
-    source="Báo Thử Nghiệm",
-    lang="vi",
-    published=datetime(2026, 11, 1, 7, 0, tzinfo=UTC),
-    countries=("KH",),
-)
-FAST_RETRIES = SenderConfig(backoff_initial=0.01, backoff_cap=0.05, idle_wait=0.05)
-
-
-@pytest.fixture(scope="module")
-def renderers() -> ReloadingRenderer:
-    return ReloadingRenderer(
-        REPO / "templates", REPO / "hotlines" / "hotlines.yaml", REPO / "locales"
-    )
-
-
-@dataclass
-class World:
-    api: FakeBotApi
-    bot: Bot
-    chats: ChatRepository
-    alerts: AlertRepository
-
-    async def subscribe(self, chat_id: int, locale: str = "vi") -> None:
-        kind = "private" if chat_id > 0 else "group"
-        await self.chats.subscribe(chat_id, chat_type=kind, locale=locale, title="", now=utc_now())
-
-    async def issue(self) -> int:
-        alert_id = await self.alerts.issue_alert(CONTENT, Audience(), kind="manual", now=utc_now())
-        assert alert_id is not None
-        return alert_id
-
-    def sender(self, render: object = None, **config: object) -> Sender:
-        settings = dataclasses.replace(FAST_RETRIES, **config)  # type: ignore[arg-type]
-        return Sender(
-            self.bot,
-            self.alerts,
-            self.chats,
-            render or self.render,
-            utc_now,
-            settings,
-            limiter=RateLimiter(Limits(enabled=False)),
-        )
-
-    render: object = None
-
-
-@pytest.fixture
-async def world(engine: AsyncEngine, renderers: ReloadingRenderer) -> AsyncIterator[World]:
-    async with FakeBotApi() as api:
-        bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url)
-        async with bot:
-            yield World(
-                api,
-                bot,
-                ChatRepository(engine),
-                AlertRepository(engine),
-                render=alert_renderer(renderers),
-            )
-
-
-async def drain_until_settled(sender: Sender, alerts: AlertRepository, within: float = 10) -> None:
-    """Drain, waiting out retries, until nothing is pending or in flight."""
-    async with asyncio.timeout(within):
-        while True:
-            await sender.drain_once()
-            counts = await alerts.delivery_counts()
-            if not counts.get("pending") and not counts.get("inflight"):
-                return
-            await asyncio.sleep(0.02)
 
 
 async def test_every_subscriber_gets_the_alert_once_rendered_in_their_language(
@@ -256,17 +178,172 @@ async def test_within_telegram_limits_a_broadcast_draws_no_429(world: World) -> 
     for user in users:
         await world.subscribe(user.id)
     await world.issue()
-    sender = Sender(
-        world.bot,
-        world.alerts,
-        world.chats,
-        world.render,
-        utc_now,  # type: ignore[arg-type]
-        FAST_RETRIES,
-        limiter=RateLimiter(Limits(global_per_second=18)),
-    )
+    sender = world.sender(limits=Limits(global_per_second=18))
 
     await drain_until_settled(sender, world.alerts)
 
     assert all(len(world.api.sent(u)) == 1 for u in users)
     assert world.api.too_many_requests_count == 0
+
+
+async def test_paid_broadcast_asks_telegram_for_it_on_every_message(world: World) -> None:
+    users = [world.api.add_user(f"U{i}") for i in range(3)]
+    for user in users:
+        await world.subscribe(user.id)
+    await world.issue()
+
+    await drain_until_settled(world.sender(limits=Limits.paid()), world.alerts)
+
+    assert [m.allow_paid_broadcast for m in world.api.sent()] == [True, True, True]
+
+
+async def test_without_paid_broadcast_messages_do_not_ask_for_it(world: World) -> None:
+    lan = world.api.add_user("Lan")
+    await world.subscribe(lan.id)
+    await world.issue()
+
+    await drain_until_settled(world.sender(limits=Limits()), world.alerts)
+
+    assert world.api.last_sent(lan).allow_paid_broadcast is False
+
+
+async def test_stopping_mid_broadcast_puts_unsent_rows_back_without_using_attempts(
+    world: World,
+) -> None:
+    users = [world.api.add_user(f"U{i}") for i in range(40)]
+    for user in users:
+        await world.subscribe(user.id)
+    world.api.delay_next(0.02, count=40, method="sendMessage")
+    await world.issue()
+    sender = world.sender(concurrency=2)
+
+    draining = asyncio.create_task(sender.drain_once())
+    await world.api.wait_for_messages(None, 4)
+    sender.stop()
+    await draining
+
+    counts = await world.alerts.delivery_counts()
+    assert "inflight" not in counts
+    assert counts["sent"] == len(world.api.sent()) and counts["pending"] == 40 - counts["sent"]
+    await drain_until_settled(world.sender(), world.alerts)
+    assert all(len(world.api.sent(user)) == 1 for user in users)
+    assert len(world.api.requests_for("sendMessage")) == 40  # no row was tried twice
+
+
+class GatedOutcomes(AlertRepository):
+    """The store, except that outcomes are written only once the test opens the gate."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self.gate = asyncio.Event()
+
+    async def record_outcomes(self, outcomes: Sequence[DeliveryOutcome], *, now: datetime) -> None:
+        await self.gate.wait()
+        await super().record_outcomes(outcomes, now=now)
+
+
+async def test_while_outcomes_cannot_be_written_at_most_the_inflight_bound_is_sent(
+    world: World, engine: AsyncEngine
+) -> None:
+    users = [world.api.add_user(f"U{i}") for i in range(60)]
+    for user in users:
+        await world.subscribe(user.id)
+    await world.issue()
+    gated = GatedOutcomes(engine)
+    config = dataclasses.replace(FAST_RETRIES, concurrency=4, flush_size=8)
+    sender = Sender(
+        world.bot, gated, world.chats, world.render, utc_now, config,
+        limiter=RateLimiter(Limits(enabled=False)),
+    )  # fmt: skip
+
+    draining = asyncio.create_task(sender.drain_once())
+    await world.api.wait_for_messages(None, config.inflight_bound)
+    with pytest.raises(TimeoutError):  # what a kill -9 now could make Telegram send twice
+        await world.api.wait_for_messages(None, config.inflight_bound + 1, timeout=0.3)
+    gated.gate.set()
+    await draining
+
+    assert all(len(world.api.sent(user)) == 1 for user in users)
+    assert await world.alerts.delivery_counts() == {"sent": 60}
+
+
+class FlakyOutcomes(AlertRepository):
+    """The store, failing the first `failures` writes of outcomes as a restarting one would."""
+
+    def __init__(self, engine: AsyncEngine, failures: int) -> None:
+        super().__init__(engine)
+        self.failures = failures
+
+    async def record_outcomes(self, outcomes: Sequence[DeliveryOutcome], *, now: datetime) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise sa.exc.OperationalError("UPDATE deliveries", {}, Exception("database is locked"))
+        await super().record_outcomes(outcomes, now=now)
+
+
+async def test_a_store_that_fails_to_record_outcomes_delays_them_but_loses_none(
+    world: World, engine: AsyncEngine
+) -> None:
+    users = [world.api.add_user(f"U{i}") for i in range(10)]
+    for user in users:
+        await world.subscribe(user.id)
+    await world.issue()
+    flaky = FlakyOutcomes(engine, failures=2)
+    sender = Sender(
+        world.bot, flaky, world.chats, world.render, utc_now,
+        dataclasses.replace(FAST_RETRIES, write_retry=0.01),
+        limiter=RateLimiter(Limits(enabled=False)),
+    )  # fmt: skip
+
+    await sender.drain_once()
+
+    assert flaky.failures == 0
+    assert all(len(world.api.sent(user)) == 1 for user in users)
+    assert await world.alerts.delivery_counts() == {"sent": 10}
+
+
+async def test_a_template_that_fails_to_render_is_reported_and_retried(world: World) -> None:
+    lan = world.api.add_user("Lan", language_code="vi")
+    await world.subscribe(lan.id)
+    problems: list[str] = []
+    calls = 0
+
+    def first_render_fails(alert: AlertRecord, locale: str, country: str | None) -> OutgoingMessage:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ValueError("undefined variable in alert.html")
+        return world.render(alert, locale, country)
+
+    async def report(alert_id: int, reason: str) -> None:
+        problems.append(reason)
+
+    await world.issue()
+    sender = Sender(
+        world.bot, world.alerts, world.chats, first_render_fails, utc_now, FAST_RETRIES,
+        on_template_problem=report, limiter=RateLimiter(Limits(enabled=False)),
+    )  # fmt: skip
+
+    await drain_until_settled(sender, world.alerts)
+
+    assert len(world.api.sent(lan)) == 1
+    assert problems == ["render failed: undefined variable in alert.html"]
+
+
+async def test_a_row_left_in_flight_when_its_alert_was_retracted_is_not_sent_later(
+    world: World, clock: FakeClock
+) -> None:
+    lan = world.api.add_user("Lan")
+    await world.subscribe(lan.id, now=clock())
+    alert_id = await world.issue(now=clock())
+    await world.alerts.claim_due(10, now=clock())  # a sender claimed it, then died
+    await world.alerts.retract(
+        alert_id, reason="Tin đã được đính chính.", retracted_by=None, now=clock()
+    )
+    await world.alerts.recover_inflight(older_than=timedelta(0), now=clock())
+
+    await drain_until_settled(world.sender(clock=clock), world.alerts)
+
+    assert world.api.sent(lan) == []
+    report = await world.alerts.report(alert_id)
+    assert report is not None and report.failed_by_reason == {"retracted before it was sent": 1}
