@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.chat import on_startup, register_handlers
-from bot.chat.admin import tell_operators_feed_dead
+from bot.chat import on_startup, register_handlers, words
+from bot.chat.admin import tell_operators, tell_operators_feed_dead
 from bot.chat.deeplink import start_link
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
@@ -347,4 +347,7 @@ async def reload_operator_files(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error(
             "edited operator files rejected, keeping the last good version: %s",
             "; ".join(str(p) for p in problems),
+        )
+        await tell_operators(
+            context.bot, services, words.OPERATOR_FILES_REJECTED, problem=str(problems[0])
         )

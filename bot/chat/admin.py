@@ -713,16 +713,22 @@ async def send_poster(context: Context, message: Message, locale: str, place: st
     )
 
 
-async def tell_operators_feed_dead(
-    bot: Bot, running: Services, source: FeedSource, reason: str
-) -> None:
-    """Once per dead feed (the poller remembers it told us): each operator in their language."""
+async def tell_operators(bot: Bot, running: Services, word: str, **values: object) -> None:
+    """A notice to every operator, each in their own language, from outside any update."""
     for admin_id in sorted(running.admin_ids):
         stored = await running.chats.get(admin_id)
         locale = running.renderer.best_locale(stored.locale if stored else "en")
         speak = Speaker(locale, running.renderer.translator(locale))
-        text = speak(words.FEED_DEAD_NOTICE, name=source.name, url=source.url, reason=reason)
         try:
-            await bot.send_message(admin_id, text)
+            await bot.send_message(admin_id, speak(word, **values))
         except TelegramError:
-            log.info("could not tell an operator about a dead feed", extra={"chat_id": admin_id})
+            log.info("could not send an operator notice", extra={"chat_id": admin_id})
+
+
+async def tell_operators_feed_dead(
+    bot: Bot, running: Services, source: FeedSource, reason: str
+) -> None:
+    """Once per dead feed (the poller remembers it told us)."""
+    await tell_operators(
+        bot, running, words.FEED_DEAD_NOTICE, name=source.name, url=source.url, reason=reason
+    )

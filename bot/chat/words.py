@@ -138,6 +138,10 @@ STATS_BY_PROVINCE = N_("By province: %(values)s")
 STATS_BY_TYPE = N_("By kind of chat: %(values)s")
 STATS_WINDOW = N_("Last %(days)s days: %(alerts)s alerts; deliveries %(values)s")
 FEEDS_UNAVAILABLE = N_("Feed health is not available yet.")
+OPERATOR_FILES_REJECTED = N_(
+    "An edit to the templates, catalogs or hotlines was refused; the last good version stays "
+    "in use. Run alertbot check. First problem: %(problem)s"
+)
 FEED_DEAD_NOTICE = N_(
     "A news feed has failed for days and is now paused: %(name)s (%(url)s). Last error: "
     "%(reason)s. Check its address in the feeds folder."

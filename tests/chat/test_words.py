@@ -41,7 +41,7 @@ def test_every_chat_word_is_translated_and_keeps_its_placeholders(
             "category": "c", "source": "s", "cues": "c", "places": "p", "operator": "o",
             "alert": 1, "sent": 1, "total": 1, "failed": 0, "seconds": 1, "reason": "r",
             "pending": 0, "values": "v", "days": 7, "alerts": 1, "link": "l", "update": 1,
-            "error": "e", "name": "n", "url": "u",
+            "error": "e", "name": "n", "url": "u", "problem": "p",
         } if "%(" in word else speak.gettext(word)  # fmt: skip
         assert "%(" not in filled
 
