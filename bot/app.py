@@ -166,12 +166,14 @@ def build_application(
         resources.push_async_callback(engine.dispose)
         await upgrade_schema(engine)
         chats, alerts = ChatRepository(engine), AlertRepository(engine)
+        metrics = Metrics()
         sender = Sender(
             application.bot,
             alerts,
             chats,
             alert_renderer(renderers, application.bot.username),
             clock,
+            metrics=metrics,
         )
         services = Services(
             engine=engine,
@@ -181,7 +183,7 @@ def build_application(
             renderers=renderers,
             sender=sender,
             admin_ids=frozenset(settings.admin_ids),
-            metrics=Metrics(),
+            metrics=metrics,
             clock=clock,
         )
         application.bot_data[LAST_POLL_KEY] = clock()

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +32,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.deliver.limiter import Limits, RateLimiter
 from bot.deliver.schedule import DEFAULT_DIGEST_HOUR, Decision, Timing, decide
+from bot.metrics import Metrics
 from bot.store.alerts import (
     FAILED,
     PENDING,
@@ -130,8 +132,10 @@ class Sender:
         on_template_problem: TemplateProblem | None = None,
         limiter: RateLimiter | None = None,
         render_digest: RenderDigest | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """`render_digest` None: digest chats get each alert as it comes (quiet hours apply)."""
+        self._metrics = metrics or Metrics()
         self._bot = bot
         self._alerts = alerts
         self._chats = chats
@@ -322,7 +326,10 @@ class Sender:
             item = await queue.get()
             try:
                 # Done only once its outcome is in the book: the round ends at `queue.join()`.
-                await book.add(await self._handle(item, round_))
+                outcomes = await self._handle(item, round_)
+                for outcome in outcomes:
+                    self._metrics.count_delivery(outcome.state)
+                await book.add(outcomes)
             finally:
                 queue.task_done()
 
@@ -398,6 +405,7 @@ class Sender:
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             self.limiter.flood(lead.chat_id, wait)
+            self._metrics.count_rate_limited()
             # Not a failure of this message: it waits its turn without using up attempts.
             return _all(
                 tasks, PENDING, reason=f"flood limit: retry after {wait:.0f} s",
@@ -470,6 +478,7 @@ class Sender:
         return outcomes
 
     async def _send(self, chat_id: int, text: str, thread_id: int | None, *, html: bool) -> int:
+        started = time.perf_counter()
         sent = await self._bot.send_message(
             chat_id=chat_id,
             text=text,
@@ -478,6 +487,7 @@ class Sender:
             link_preview_options=_NO_PREVIEW,
             allow_paid_broadcast=True if self.limiter.limits.paid_broadcast else None,
         )
+        self._metrics.observe_send_latency(time.perf_counter() - started)
         return sent.message_id
 
 
