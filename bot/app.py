@@ -22,6 +22,7 @@ from bot.chat.admin import tell_operators, tell_operators_feed_dead
 from bot.chat.deeplink import start_link
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
+from bot.deliver.limiter import Limits, RateLimiter
 from bot.deliver.sender import OutgoingMessage, RenderAlert, Sender
 from bot.errors import Problem
 from bot.ingest.fetch import FetchConfig, Fetcher
@@ -174,6 +175,7 @@ def build_application(
             alert_renderer(renderers, application.bot.username),
             clock,
             metrics=metrics,
+            limiter=RateLimiter(Limits(paid_broadcast=settings.delivery_paid_broadcast)),
         )
         services = Services(
             engine=engine,

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     poll_interval: int = Field(default=900, ge=30, le=86_400)
     alert_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    # Telegram's paid broadcast: up to 1,000 messages/s, each charged in Stars to the bot.
+    delivery_paid_broadcast: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     webhook_url: str | None = None
