@@ -23,7 +23,7 @@ from bot.chat.deeplink import start_link
 from bot.classify import Classifier, check_lexicons
 from bot.config import Settings
 from bot.deliver.limiter import Limits, RateLimiter
-from bot.deliver.sender import OutgoingMessage, RenderAlert, Sender
+from bot.deliver.sender import OutgoingMessage, RenderAlert, RenderDigest, Sender
 from bot.errors import Problem
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.poller import Poller
@@ -129,6 +129,32 @@ def alert_renderer(renderers: ReloadingRenderer, bot_username: str | None = None
     return render
 
 
+def digest_renderer(renderers: ReloadingRenderer) -> RenderDigest:
+    """The sender's digest function: a digest chat's waiting alerts in one message."""
+
+    def render(alerts: list[AlertRecord], locale: str, citizenship: str | None) -> OutgoingMessage:
+        renderer = renderers.current
+        views = [
+            AlertView.from_item(*alert_as_item(alert), also_reported_by=alert.also_reported_by)
+            for alert in alerts
+        ]
+        destinations = tuple(dict.fromkeys(c for alert in alerts for c in alert.countries))
+        hotlines = renderer.hotlines.select(
+            citizenship=citizenship, province=None, destinations=destinations
+        )
+        message = renderer.render(
+            "digest",
+            locale,
+            alerts=views,
+            period_start=alerts[0].created_at,
+            period_end=alerts[-1].created_at,
+            hotlines=hotlines,
+        )
+        return OutgoingMessage(html=message.html, plain=message.plain)
+
+    return render
+
+
 def alert_as_item(alert: AlertRecord) -> tuple[Item, Verdict]:
     item = Item(
         item_id=str(alert.alert_id),
@@ -176,6 +202,7 @@ def build_application(
             clock,
             metrics=metrics,
             limiter=RateLimiter(Limits(paid_broadcast=settings.delivery_paid_broadcast)),
+            render_digest=digest_renderer(renderers),
         )
         services = Services(
             engine=engine,

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.app import alert_as_item, alert_renderer
+from bot.app import alert_renderer, digest_renderer
 from bot.deliver.limiter import Limits, RateLimiter
-from bot.deliver.sender import OutgoingMessage, RenderAlert, RenderDigest, Sender, SenderConfig
-from bot.render import AlertView, ReloadingRenderer
+from bot.deliver.sender import RenderAlert, RenderDigest, Sender, SenderConfig
+from bot.render import ReloadingRenderer
 from bot.services import utc_now
-from bot.store.alerts import AlertContent, AlertRecord, AlertRepository, Audience
+from bot.store.alerts import AlertContent, AlertRepository, Audience
 from bot.store.chats import ChatRepository
 from tests.e2e.harness import REPO
 from tests.fakes.bot_api import FakeBotApi
@@ -41,32 +41,6 @@ HANOI = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh, the chats' default zon
 def hanoi(day: int, hour: int, minute: int = 0) -> datetime:
     """A moment in November 2026, Hanoi time, as the aware UTC the store hands out."""
     return datetime(2026, 11, day, hour, minute, tzinfo=HANOI).astimezone(UTC)
-
-
-def digest_renderer(renderers: ReloadingRenderer) -> RenderDigest:
-    """The app's digest hook (see the issue 7 report): waiting alerts in one message."""
-
-    def render(alerts: list[AlertRecord], locale: str, citizenship: str | None) -> OutgoingMessage:
-        renderer = renderers.current
-        views = [
-            AlertView.from_item(*alert_as_item(alert), also_reported_by=alert.also_reported_by)
-            for alert in alerts
-        ]
-        destinations = tuple(dict.fromkeys(c for alert in alerts for c in alert.countries))
-        hotlines = renderer.hotlines.select(
-            citizenship=citizenship, province=None, destinations=destinations
-        )
-        message = renderer.render(
-            "digest",
-            locale,
-            alerts=views,
-            period_start=alerts[0].created_at,
-            period_end=alerts[-1].created_at,
-            hotlines=hotlines,
-        )
-        return OutgoingMessage(html=message.html, plain=message.plain)
-
-    return render
 
 
 @pytest.fixture(scope="session")
