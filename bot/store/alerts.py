@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.models import Category, Item, Verdict
 from bot.store.schema import alerts, chats, deliveries, items, verdicts
@@ -205,6 +205,69 @@ def _reason(error: str | None) -> str:
     return text.split(":")[0][:40]
 
 
+async def _insert_alert(
+    connection: AsyncConnection,
+    content: AlertContent,
+    *,
+    kind: str,
+    now: datetime,
+    item_id: str | None = None,
+    story_id: str | None = None,
+    created_by: int | None = None,
+    follows_alert_id: int | None = None,
+) -> int:
+    """An approved alert row; its id."""
+    alert_id = (
+        await connection.execute(
+            sa.insert(alerts)
+            .values(
+                kind=kind,
+                state=APPROVED,
+                item_id=item_id,
+                story_id=story_id,
+                category=content.category,
+                title=content.title,
+                summary=content.summary,
+                url=content.url,
+                source=content.source,
+                lang=content.lang,
+                published=content.published,
+                countries=list(content.countries),
+                provinces=list(content.provinces),
+                also_reported_by=list(content.also_reported_by),
+                created_by=created_by,
+                created_at=now,
+                follows_alert_id=follows_alert_id,
+            )
+            .returning(alerts.c.alert_id)
+        )
+    ).scalar_one()
+    return int(alert_id)
+
+
+async def _queue(
+    connection: AsyncConnection,
+    alert_id: int,
+    chat_id: sa.ColumnElement[int],
+    locale: sa.ColumnElement[str],
+    *,
+    now: datetime,
+    where: tuple[sa.ColumnElement[bool], ...] = (),
+) -> None:
+    """One pending delivery of `alert_id` per chat the given columns select (INSERT…SELECT:
+    the outbox of a million chats is written without a row passing through Python)."""
+    stamp = sa.literal(now, type_=alerts.c.created_at.type)
+    chats_to_reach = sa.select(
+        sa.literal(alert_id), chat_id, locale, sa.literal(PENDING), stamp, stamp
+    ).where(*where)
+    await connection.execute(
+        sa.insert(deliveries).from_select(
+            ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
+            chats_to_reach,
+        )
+    )
+
+
 class AlertRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -288,45 +351,17 @@ class AlertRepository:
                 )
                 if already.first() is not None:
                     return None
-            alert_id = (
-                await connection.execute(
-                    sa.insert(alerts)
-                    .values(
-                        kind=kind,
-                        state=APPROVED,
-                        item_id=item_id,
-                        story_id=story_id,
-                        category=content.category,
-                        title=content.title,
-                        summary=content.summary,
-                        url=content.url,
-                        source=content.source,
-                        lang=content.lang,
-                        published=content.published,
-                        countries=list(content.countries),
-                        provinces=list(content.provinces),
-                        also_reported_by=list(content.also_reported_by),
-                        created_by=created_by,
-                        created_at=now,
-                    )
-                    .returning(alerts.c.alert_id)
-                )
-            ).scalar_one()
-            targets = _targeted_chats(audience).subquery()
-            stamp = sa.literal(now, type_=alerts.c.created_at.type)
-            await connection.execute(
-                sa.insert(deliveries).from_select(
-                    ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
-                    sa.select(
-                        sa.literal(alert_id),
-                        targets.c.chat_id,
-                        targets.c.locale,
-                        sa.literal(PENDING),
-                        stamp,
-                        stamp,
-                    ),
-                )
+            alert_id = await _insert_alert(
+                connection,
+                content,
+                kind=kind,
+                now=now,
+                item_id=item_id,
+                story_id=story_id,
+                created_by=created_by,
             )
+            targets = _targeted_chats(audience).subquery()
+            await _queue(connection, alert_id, targets.c.chat_id, targets.c.locale, now=now)
         return int(alert_id)
 
     async def retract(
@@ -355,43 +390,30 @@ class AlertRepository:
                 .where(deliveries.c.alert_id == alert_id, deliveries.c.state == PENDING)
                 .values(state=FAILED, last_error="retracted before it was sent", updated_at=now)
             )
-            correction_id = (
-                await connection.execute(
-                    sa.insert(alerts)
-                    .values(
-                        kind=RETRACTION,
-                        state=APPROVED,
-                        category=original.category,
-                        title=original.title,
-                        summary=reason,
-                        url=original.url,
-                        source=original.source,
-                        lang=original.lang,
-                        published=original.published,
-                        countries=original.countries,
-                        provinces=original.provinces,
-                        also_reported_by=[],
-                        created_by=retracted_by,
-                        created_at=now,
-                        follows_alert_id=alert_id,
-                    )
-                    .returning(alerts.c.alert_id)
-                )
-            ).scalar_one()
-            stamp = sa.literal(now, type_=alerts.c.created_at.type)
-            await connection.execute(
-                sa.insert(deliveries).from_select(
-                    ["alert_id", "chat_id", "locale", "state", "not_before", "updated_at"],
-                    sa.select(
-                        sa.literal(correction_id),
-                        deliveries.c.chat_id,
-                        deliveries.c.locale,
-                        sa.literal(PENDING),
-                        stamp,
-                        stamp,
-                    ).where(deliveries.c.alert_id == alert_id, deliveries.c.state == SENT),
-                )
+            content = AlertContent(
+                category=original.category,
+                title=original.title,
+                summary=reason,
+                url=original.url,
+                source=original.source,
+                lang=original.lang,
+                published=original.published,
+                countries=tuple(original.countries),
+                provinces=tuple(original.provinces),
             )
+            correction_id = await _insert_alert(
+                connection,
+                content,
+                kind=RETRACTION,
+                now=now,
+                created_by=retracted_by,
+                follows_alert_id=alert_id,
+            )
+            got_it = deliveries.c.alert_id == alert_id, deliveries.c.state == SENT
+            await _queue(
+                connection, correction_id, deliveries.c.chat_id, deliveries.c.locale,
+                now=now, where=got_it,
+            )  # fmt: skip
         return int(correction_id)
 
     async def unjudged_items(self, limit: int = 500) -> list[tuple[Item, str]]:
