@@ -496,8 +496,12 @@ def main() -> None:
             (bare(sizes[0], concurrency), fanout(backends[0], sizes[0], concurrency))
             for _ in range(options.pairs)
         ]
-        runs = [fanout(b, n, concurrency) for b in backends for n in sizes]
-        runs = [run for run in runs if (run.backend, run.subscribers) != ("sqlite", sizes[0])]
+        runs = [
+            fanout(backend, n, concurrency)
+            for backend in backends
+            for n in sizes
+            if (backend.name, n) != ("sqlite", sizes[0])  # measured in the pairs
+        ]
         rate = options.limited_rate or limited_rate(_median_pair(pairs)[1])
         subscribers = options.limited or max(1000, int(rate * 10))
         limited = [fanout(b, subscribers, concurrency, rate) for b in backends]
