@@ -37,7 +37,7 @@ from bot.chat.common import (
     chat_locale,
     edit,
     is_operator,
-    may_configure,
+    refuse_unless_configurer,
     reply,
     services,
     speaker,
@@ -673,8 +673,7 @@ async def invite_command(update: Update, context: Context) -> None:
             await reply(message, _speaker(context, user)(words.INVITE_USAGE))
             return
     else:
-        if not await may_configure(context, message, user):
-            await reply(message, _speaker(context, user)(ui_text.ERROR_ADMIN_ONLY))
+        if await refuse_unless_configurer(context, message, user):
             return
         stored = await services(context).chats.get(message.chat.id)
         locale = await chat_locale(context, message.chat, user)

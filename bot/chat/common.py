@@ -18,13 +18,14 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    Update,
     User,
 )
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.render import SUPPORTED_LOCALES, best_locale
+from bot.render import SUPPORTED_LOCALES, best_locale, ui_text
 from bot.services import Services, services_from
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,27 @@ async def may_configure(context: Context, message: Message | None, user: User | 
     if message.sender_chat is not None and message.sender_chat.id == chat.id:
         return True
     return user is not None and await is_chat_admin(context, chat.id, user.id)
+
+
+async def refuse_unless_configurer(context: Context, message: Message, user: User | None) -> bool:
+    """True (after a polite refusal in the person's language) when they may not configure."""
+    if await may_configure(context, message, user):
+        return False
+    await reply(message, speaker(context, user_locale(user))(ui_text.ERROR_ADMIN_ONLY))
+    return True
+
+
+async def message_to_configure(update: Update, context: Context) -> Message | None:
+    """The command's message when its sender may change this chat's settings, else None.
+
+    Channels never configure through commands; group members who are not admins are told so.
+    """
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.chat.type == ChatType.CHANNEL:
+        return None
+    if await refuse_unless_configurer(context, message, user):
+        return None
+    return message
 
 
 def plain_html(text: str) -> str:

@@ -12,7 +12,8 @@ from bot.chat.common import (
     Context,
     edit,
     is_chat_admin,
-    may_configure,
+    message_to_configure,
+    refuse_unless_configurer,
     reply,
     services,
     speaker,
@@ -54,8 +55,7 @@ async def _start_group(update: Update, context: Context) -> None:
     """In a group, /start (re)subscribes it; only its admins may."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
-    if not await may_configure(context, message, user):
-        await reply(message, speaker(context, user_locale(user))(ui_text.ERROR_ADMIN_ONLY))
+    if await refuse_unless_configurer(context, message, user):
         return
     chat = await subscribe_chat(context, message.chat, user_locale(user))
     speak = speaker(context, chat.locale)
@@ -64,11 +64,8 @@ async def _start_group(update: Update, context: Context) -> None:
 
 async def stop(update: Update, context: Context) -> None:
     """No more warnings; the settings are kept, so /start brings them back as they were."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or message.chat.type == ChatType.CHANNEL:
-        return
-    if not await may_configure(context, message, user):
-        await reply(message, speaker(context, user_locale(user))(ui_text.ERROR_ADMIN_ONLY))
+    message, user = await message_to_configure(update, context), update.effective_user
+    if message is None:
         return
     svc = services(context)
     chat = await svc.chats.get(message.chat.id)
@@ -83,11 +80,8 @@ async def stop(update: Update, context: Context) -> None:
 
 async def forget(update: Update, context: Context) -> None:
     """Ask before deleting: it cannot be undone."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or message.chat.type == ChatType.CHANNEL:
-        return
-    if not await may_configure(context, message, user):
-        await reply(message, speaker(context, user_locale(user))(ui_text.ERROR_ADMIN_ONLY))
+    message, user = await message_to_configure(update, context), update.effective_user
+    if message is None:
         return
     chat = await services(context).chats.get(message.chat.id)
     speak = speaker(context, chat.locale if chat else user_locale(user))

@@ -21,7 +21,7 @@ from bot.chat.common import (
     Speaker,
     edit,
     is_chat_admin,
-    may_configure,
+    message_to_configure,
     reply,
     services,
     speaker,
@@ -122,11 +122,8 @@ def province_screen(speak: Speaker, scope: str, chat: Chat, page: int) -> Screen
 
 async def settings_command(update: Update, context: Context) -> None:
     """Show the settings menu: to anyone in a private chat, to admins in a group."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or message.chat.type == ChatType.CHANNEL:
-        return
-    if not await may_configure(context, message, user):
-        await reply(message, speaker(context, user_locale(user))(ui_text.ERROR_ADMIN_ONLY))
+    message, user = await message_to_configure(update, context), update.effective_user
+    if message is None:
         return
     stored = await services(context).chats.get(message.chat.id)
     if stored is None:  # the first contact subscribes, as /start would
