@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.config import Settings
 from bot.deliver.sender import SenderConfig
 from bot.store.alerts import AlertRepository, Audience
 from bot.store.db import create_engine, upgrade_schema
@@ -34,30 +33,13 @@ from bot.store.schema import chats, deliveries
 from tests.deliver.conftest import CONTENT
 from tests.e2e.harness import REPO
 from tests.fakes.bot_api import FakeBotApi
+from tests.production.processes import bot_environment, quiet_feeds
 
 SUBSCRIBERS = 2000
 KILLS = 3
 FIRST_CHAT_ID = 810_000_001
 START_TIMEOUT = 30.0  # one start of the bot: imports, templates check, migrations
 SETTLE_TIMEOUT = 45.0
-
-pytestmark = pytest.mark.skipif(
-    "delivery_paid_broadcast" not in Settings.model_fields,
-    reason="DELIVERY_PAID_BROADCAST is not a setting yet (bot/config.py, wired in bot/app.py)",
-)
-
-NO_FEEDS = """\
-# Nothing to poll: this test delivers only the alert it issues itself.
-[set]
-name = "none"
-enabled = false
-
-[[feed]]
-url = "http://127.0.0.1:9/never.xml"
-name = "never polled"
-lang = "vi"
-country = "VN"
-"""
 
 
 @pytest.fixture
@@ -135,26 +117,6 @@ class BotProcess:
         )
 
 
-def bot_environment(api: FakeBotApi, database_url: str, folder: Path) -> dict[str, str]:
-    feeds = folder / "feeds"
-    feeds.mkdir()
-    (feeds / "none.toml").write_text(NO_FEEDS, encoding="utf-8")
-    return {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_URL": api.root_url,
-        "DATABASE_URL": database_url,
-        "FEEDS_PATH": str(feeds),
-        "TEMPLATES_PATH": str(REPO / "templates"),
-        "LEXICONS_PATH": str(REPO / "lexicons"),
-        "HOTLINES_PATH": str(REPO / "hotlines" / "hotlines.yaml"),
-        "LOCALES_PATH": str(REPO / "locales"),
-        "DELIVERY_PAID_BROADCAST": "true",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
-    }
-
-
 async def everything_recorded_sent(database_url: str, bot: BotProcess) -> None:
     """Wait until every row is sent: the bot is another process, so the store is polled."""
     async with asyncio.timeout(SETTLE_TIMEOUT):
@@ -173,7 +135,11 @@ async def test_killed_at_random_points_every_subscriber_gets_the_alert_with_boun
     rng = random.Random(seed)
     database_url = f"sqlite:///{tmp_path}/alertbot.sqlite3"
     await store_with_one_alert(database_url)
-    bot = BotProcess(bot_environment(api, database_url, tmp_path), tmp_path)
+    environment = bot_environment(
+        api.root_url, api.token, database_url, quiet_feeds(tmp_path / "feeds"),
+        DELIVERY_PAID_BROADCAST="true", LOG_LEVEL="WARNING", PYTHONPATH=str(REPO),
+    )  # fmt: skip
+    bot = BotProcess(environment, tmp_path)
     # Kill points: after this many messages reached Telegram, spread over the broadcast.
     thresholds = sorted(rng.sample(range(20, SUBSCRIBERS - 100, 50), KILLS))
 
