@@ -90,8 +90,8 @@ class Classifier:
             category,
             lang,
             tuple(ordered),
-            tuple(sorted(countries)),
-            tuple(sorted(provinces)),
+            tuple(sorted(countries)) if countries else (),
+            tuple(sorted(provinces)) if provinces else (),
             decision,
         )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -179,7 +178,7 @@ def _verdict(data: dict[str, Any], classify: Classify | None, where: str) -> Ver
         )
     verdict = classify(str(data["title"]), str(data["text"]), lang)
     if countries:
-        verdict = replace(verdict, countries=countries)
+        verdict = verdict._replace(countries=countries)
     if provinces:
-        verdict = replace(verdict, provinces=provinces)
+        verdict = verdict._replace(provinces=provinces)
     return verdict
