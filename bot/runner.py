@@ -32,6 +32,7 @@ from bot.app import (
 )
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.heap import freeze_startup_heap
 from bot.services import services_from
 from bot.store.alerts import AlertRecord
 from bot.store.locks import SingleProcessGuard, sqlite_path
@@ -95,6 +96,7 @@ async def serve(settings: Settings, *, webhook: bool, stop: asyncio.Event | None
             await application.bot.delete_webhook()
             roles.start(UPDATES_ROLE, lambda: _poll_updates(application))
         await application.start()
+        freeze_startup_heap()
         log.info("bot is running (%s)", "webhook" if webhook else "long polling")
         await stop.wait()
         log.info("stopping: no new updates; finishing messages under way")

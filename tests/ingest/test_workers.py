@@ -1,0 +1,24 @@
+"""Parser processes: batch work that must not slow down the process answering users."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+from bot.heap import THRESHOLDS
+from bot.ingest.workers import make_parse_pool
+
+
+def _how_the_process_runs() -> tuple[int, int, tuple[int, int, int]]:
+    return os.nice(0), gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_a_parser_process_runs_below_the_bot_with_its_start_up_heap_frozen() -> None:
+    pool = make_parse_pool(1)
+    try:
+        niceness, frozen, thresholds = pool.submit(_how_the_process_runs).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert niceness >= os.nice(0) + 10
+    assert frozen > 10_000  # feedparser, numpy and the bot's modules, out of the collector's way
+    assert thresholds == THRESHOLDS
