@@ -172,8 +172,14 @@ class StoryIndex:
         """The story id for a new headline, and whether it opens that story; then remember it."""
         language = _language(lang)
         keys = _keys(signature.bands)
-        story_id = self._best_story(language, keys, signature) if keys else None
-        self._add(item_id, story_id or item_id, language, keys, signature, seen_at)
+        index = self._languages.get(language)
+        story_id = None
+        if keys and index is not None:
+            shared = index.buckets.keys() & keys
+            story_id = self._best_story(index, shared, signature)
+            self._add(item_id, story_id or item_id, language, keys, signature, seen_at, shared)
+        else:
+            self._add(item_id, item_id, language, keys, signature, seen_at)
         return story_id or item_id, story_id is None
 
     def remember(
@@ -187,7 +193,7 @@ class StoryIndex:
             item_id = self._order.popleft()
             _, language, _, numbers, _, bands = self._members.pop(item_id)
             index = self._languages[language]
-            for key in _keys(bands):
+            for key in set(_keys(bands)):  # a key twice in one headline is stored once
                 bucket = index.buckets[key]
                 if isinstance(bucket, str):
                     del index.buckets[key]
@@ -202,15 +208,12 @@ class StoryIndex:
                     if not recent:
                         del index.by_number[number]
 
-    def _best_story(self, language: str, keys: list[int], signature: Signature) -> str | None:
-        index = self._languages.get(language)
-        if index is None:
-            return None
+    def _best_story(self, index: _Language, shared: set[int], signature: Signature) -> str | None:
+        """`shared`: the headline's band keys that are already in the index's buckets."""
         candidates: set[str] = set()
-        for key in keys:
-            bucket = index.buckets.get(key)
-            if bucket is None:
-                continue
+        buckets = index.buckets
+        for key in shared:
+            bucket = buckets[key]
             if isinstance(bucket, str):
                 candidates.add(bucket)
             else:
@@ -234,7 +237,10 @@ class StoryIndex:
         keys: list[int],
         signature: Signature,
         seen_at: datetime,
+        shared: set[int] | None = None,
     ) -> None:
+        """Remember a headline. `shared`: its keys already in the buckets, if known. Most keys
+        are new, and those go in with one `dict.update`; only the shared few are looked at."""
         if item_id in self._members or not keys:
             return  # a headline too short to match anything is not worth remembering
         self._members[item_id] = (
@@ -250,14 +256,17 @@ class StoryIndex:
         if index is None:
             index = self._languages[language] = _Language({}, {})
         buckets = index.buckets
-        for key in keys:
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = item_id
-            elif isinstance(bucket, str):
+        if shared is None:
+            shared = buckets.keys() & keys
+        fresh = dict.fromkeys(keys, item_id)
+        for key in shared:
+            del fresh[key]
+            bucket = buckets[key]
+            if isinstance(bucket, str):
                 buckets[key] = [bucket, item_id]
             else:
                 bucket.append(item_id)
+        buckets.update(fresh)
         for number in signature.numbers:
             recent = index.by_number.get(number)
             if recent is None:

@@ -25,7 +25,6 @@ _BLOCK_TAG = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECAS
 _INVISIBLE_CHARS = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-_SPACE = re.compile(r"\s+")
 
 # Query parameters that identify a campaign or a click, never the page.
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_")
@@ -67,8 +66,9 @@ def plain_text(value: str, *, limit: int | None = None) -> str:
         value = _TAG.sub("", value)
         value = html.unescape(value)
     value = unicodedata.normalize("NFC", value)
-    value = _INVISIBLE_CHARS.sub("", value)
-    value = _SPACE.sub(" ", value).strip()
+    if not value.isprintable():  # every invisible character is a control or format character
+        value = _INVISIBLE_CHARS.sub("", value)
+    value = " ".join(value.split())
     if limit is not None and len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return value
@@ -80,11 +80,14 @@ def canonical_url(link: str, base: str = "") -> str:
     Returns "" for anything that is not an absolute http(s) URL (`javascript:`, `data:`,
     garbage): such a link must never reach a subscriber as something to tap.
     """
-    link = _INVISIBLE_CHARS.sub("", link).strip()
+    if not link.isprintable():
+        link = _INVISIBLE_CHARS.sub("", link)
+    link = link.strip()
     if not link:
         return ""
     try:
-        parts = urlsplit(urljoin(base, link) if base else link)
+        absolute = link.startswith(("http://", "https://"))  # nothing to resolve
+        parts = urlsplit(urljoin(base, link) if base and not absolute else link)
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         port = parts.port
@@ -100,7 +103,8 @@ def canonical_url(link: str, base: str = "") -> str:
         netloc = f"[{netloc}]"
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", _without_trackers(parts.query), ""))
+    query = _without_trackers(parts.query) if parts.query else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def _without_trackers(query: str) -> str:

@@ -132,12 +132,15 @@ def _note(parsed: Any, kept: int) -> str | None:
 def _item(
     entry: Any, source: FeedSource, base: str, feed_lang: str, fetched_at: datetime
 ) -> Item | None:
-    outlet = plain_text(str(entry.get("source", {}).get("title") or ""), limit=200)
+    # `dict.get`, not `entry.get`: FeedParserDict's own lookup (aliases, deprecated keys)
+    # costs more than the rest of this function, and these keys are stored under their names.
+    outlet_of = _get(entry, "source")
+    outlet = plain_text(str(_get(outlet_of, "title") or ""), limit=200) if outlet_of else ""
     title = _without_outlet_suffix(
-        plain_text(str(entry.get("title") or ""), limit=TITLE_LIMIT), outlet
+        plain_text(str(_get(entry, "title") or ""), limit=TITLE_LIMIT), outlet
     )
     summary = plain_text(_summary_html(entry), limit=SUMMARY_LIMIT)
-    url = canonical_url(str(entry.get("link") or ""), base)
+    url = canonical_url(str(_get(entry, "link") or ""), base)
     if not (title or summary):
         return None
     return Item(
@@ -158,21 +161,24 @@ def item_id(feed_url: str, entry: Any, url: str, title: str) -> str:
 
     The date is the feed's own text for it, never the fetch time, which changes every poll.
     """
-    guid = str(entry.get("id") or "").strip()
+    guid = str(_get(entry, "id") or "").strip()
     if guid:
         key = f"id:{guid}"
     elif url:
         key = f"url:{url}"
     else:
-        key = f"text:{title}|{entry.get('published') or entry.get('updated') or ''}"
+        key = f"text:{title}|{_get(entry, 'published') or _get(entry, 'updated') or ''}"
     return hashlib.sha256(f"{feed_url}\n{key}".encode()).hexdigest()[:32]
 
 
+_get = dict.get
+
+
 def _summary_html(entry: Any) -> str:
-    summary = entry.get("summary")
+    summary = _get(entry, "summary")
     if summary:
         return str(summary)
-    content = entry.get("content") or []
+    content = _get(entry, "content") or []
     return str(content[0].get("value") or "") if content else ""
 
 
@@ -186,7 +192,9 @@ def _without_outlet_suffix(title: str, outlet: str) -> str:
 
 def _published(entry: Any, fetched_at: datetime) -> datetime:
     """UTC time of publication; the fetch time when missing, unreadable or in the future."""
-    parsed: time.struct_time | None = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed: time.struct_time | None = _get(entry, "published_parsed") or _get(
+        entry, "updated_parsed"
+    )
     if parsed is None:
         return fetched_at
     try:
