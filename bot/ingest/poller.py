@@ -88,7 +88,6 @@ class Poller:
         self._index: StoryIndex | None = None
         self._in_flight: set[str] = set()
         self._loading = asyncio.Lock()
-        self._admitting = asyncio.Lock()
 
     async def poll_due(self) -> list[PolledItem]:
         """Poll every due feed at once (within the fetcher's limits); return the new items."""
@@ -119,7 +118,7 @@ class Poller:
                 source.url, etag=state.etag, last_modified=state.last_modified
             )
             signed = None if fetched.not_modified else await self._parse(source, fetched)
-            new = await self._admit_in_turn(signed) if signed else []
+            new = await self._admit(signed) if signed else []
             self._succeeded(source, state, fetched, signed, len(new))
         except FeedError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchFailed) else None
@@ -175,14 +174,6 @@ class Poller:
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown)
-
-    async def _admit_in_turn(self, signed: SignedFeed) -> list[PolledItem]:
-        """`_admit`, one feed at a time. Admitting a feed is a millisecond or two of CPU on the
-        event loop; when many parsed feeds come back at once, running them all in one turn of
-        the loop would keep every user waiting until the last is done. A feed waiting for the
-        lock is not ready to run, so users are answered between two feeds."""
-        async with self._admitting:
-            return await self._admit(signed)
 
     async def _admit(self, signed: SignedFeed) -> list[PolledItem]:
         """Drop items seen before (in any run), assign the rest to stories, remember them."""
