@@ -75,6 +75,10 @@ class Signature:
     numbers: frozenset[int]  # the tagged numbers among the shingles, kept apart for the rule
     bands: bytes
 
+    def __reduce__(self) -> tuple[type[Signature], tuple[frozenset[int], frozenset[int], bytes]]:
+        """Pickled as its fields, like `Item`: cheaper on the way back from a parser process."""
+        return Signature, (self.shingles, self.numbers, self.bands)
+
 
 def headline_shingles(title: str) -> frozenset[int]:
     """The headline as hashed word shingles plus tagged numbers (see the module docstring)."""

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+from datetime import UTC, datetime
 
 from bot.heap import THRESHOLDS
-from bot.ingest.workers import make_parse_pool
+from bot.ingest.workers import make_parse_pool, parse_and_sign
+
+from .builders import Entry, rss, source
 
 
 def _how_the_process_runs() -> tuple[int, int, tuple[int, int, int]]:
@@ -22,3 +26,18 @@ def test_a_parser_process_runs_below_the_bot_with_its_start_up_heap_frozen() -> 
     assert niceness >= os.nice(0) + 10
     assert frozen > 10_000  # feedparser, numpy and the bot's modules, out of the collector's way
     assert thresholds == THRESHOLDS
+
+
+def test_items_and_signatures_come_back_from_a_parser_process_unchanged() -> None:
+    body = rss(Entry("Cảnh báo tuyển người sang Campuchia", link="https://a.example/1?utm_source=x"))
+    fetched_at = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    here = parse_and_sign(body, {}, source("https://a.example/feed"), fetched_at)
+    pool = make_parse_pool(1)
+    try:
+        there = pool.submit(
+            parse_and_sign, body, {}, source("https://a.example/feed"), fetched_at
+        ).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert there == here and there.items
+    assert pickle.loads(pickle.dumps(here)) == here
