@@ -35,7 +35,6 @@ RESCUE_SHARE = 0.35  # "rescued", "repatriated" are news about earthquakes and p
 CONTEXT_SHARE = 0.45  # industry news without lure or victim stays below the alert line
 PAY_WEIGHT = 0.5  # a stated monthly salary: bait, but also ordinary job news
 MAX_NEGATIVE = 3.0
-_INF = math.inf
 # Enum members looked up once: on Python 3.11 each `Category.X` costs a slow class lookup.
 _NOT_RELEVANT, _CRACKDOWN = Category.NOT_RELEVANT, Category.CRACKDOWN
 _TRAFFICKING_VICTIMS, _RECRUITMENT_LURE = Category.TRAFFICKING_VICTIMS, Category.RECRUITMENT_LURE
@@ -68,29 +67,23 @@ def judge(
 ) -> tuple[float, Category, float, float, float]:
     """`assess` as a tuple (score, category, lure, victim, context pairings). The classifier
     calls it for every item, so `strength`, `max` and the choice of category are written out
-    here, with the same arithmetic in the same order, rather than called."""
+    here, with the same arithmetic in the same order, rather than called. (A sum that is not
+    above 0, which no lexicon makes, counts as no evidence, as in `strength`.)"""
     get = weights.get
-    w_lure = get("lure", 0.0) + CHANNEL_SHARE * get("channel", 0.0)
-    harm, rescue = get("victim", 0.0), get("rescue", 0.0)
-    w_operation, w_destination = get("operation", 0.0), get("destination", 0.0)
-    w_crackdown = get("crackdown", 0.0)
-    # Lexicon weights are above 0; anything else (negative, NaN, infinite) takes the slow path.
-    if not (
-        0.0 <= w_lure < _INF
-        and 0.0 <= harm < _INF
-        and 0.0 <= rescue < _INF
-        and 0.0 <= w_operation < _INF
-        and 0.0 <= w_destination < _INF
-        and 0.0 <= w_crackdown < _INF
-    ):
-        return _judge_any(weights, review_threshold)
     exp, sqrt = math.exp, math.sqrt
-    lure = 1.0 - exp(-w_lure)
-    victim = 1.0 - exp(-(harm + rescue))  # rescued from a scam compound: rescue counts in full
-    victim_abroad = 1.0 - exp(-(harm + RESCUE_SHARE * rescue))  # rescued in Myanmar: it may not
-    operation = 1.0 - exp(-w_operation)
-    destination = 1.0 - exp(-w_destination)
-    crackdown = 1.0 - exp(-w_crackdown)
+    w = get("lure", 0.0) + CHANNEL_SHARE * get("channel", 0.0)
+    lure = 1.0 - exp(-w) if w > 0.0 else 0.0
+    harm, rescue = get("victim", 0.0), get("rescue", 0.0)
+    w = harm + rescue  # rescued from a scam compound: rescue counts in full
+    victim = 1.0 - exp(-w) if w > 0.0 else 0.0
+    w = harm + RESCUE_SHARE * rescue  # rescued in Myanmar: it may not
+    victim_abroad = 1.0 - exp(-w) if w > 0.0 else 0.0
+    w = get("operation", 0.0)
+    operation = 1.0 - exp(-w) if w > 0.0 else 0.0
+    w = get("destination", 0.0)
+    destination = 1.0 - exp(-w) if w > 0.0 else 0.0
+    w = get("crackdown", 0.0)
+    crackdown = 1.0 - exp(-w) if w > 0.0 else 0.0
     strongest = operation if operation > destination else destination
     lure_pair = sqrt(lure * (strongest if strongest > victim else victim))
     held, held_abroad = victim * operation, victim_abroad * destination
@@ -108,35 +101,6 @@ def judge(
     if score < review_threshold or score == 0.0:
         category = _NOT_RELEVANT
     elif context_pair > personal:
-        category = _CRACKDOWN
-    elif victim_pair > 0.0 and victim >= lure:
-        category = _TRAFFICKING_VICTIMS
-    else:
-        category = _RECRUITMENT_LURE
-    return score, category, lure_pair, victim_pair, context_pair
-
-
-def _judge_any(
-    weights: Mapping[str, float], review_threshold: float
-) -> tuple[float, Category, float, float, float]:
-    """`judge` for weights no lexicon makes (below 0, NaN, infinite): `strength` clamps them."""
-    get = weights.get
-    lure = strength(get("lure", 0.0) + CHANNEL_SHARE * get("channel", 0.0))
-    harm, rescue = get("victim", 0.0), get("rescue", 0.0)
-    victim = strength(harm + rescue)
-    victim_abroad = strength(harm + RESCUE_SHARE * rescue)
-    operation = strength(get("operation", 0.0))
-    destination = strength(get("destination", 0.0))
-    crackdown = strength(get("crackdown", 0.0))
-    lure_pair = math.sqrt(lure * max(operation, destination, victim))
-    victim_pair = max(math.sqrt(victim * operation), math.sqrt(victim_abroad * destination))
-    context_pair = CONTEXT_SHARE * math.sqrt(operation * max(destination, crackdown))
-    best = max(lure_pair, victim_pair, context_pair)
-    negative = min(get("negative", 0.0), MAX_NEGATIVE)
-    score = round(best ** (1.0 + negative), 4)
-    if score < review_threshold or score == 0.0:
-        category = _NOT_RELEVANT
-    elif context_pair > max(lure_pair, victim_pair):
         category = _CRACKDOWN
     elif victim_pair > 0.0 and victim >= lure:
         category = _TRAFFICKING_VICTIMS
