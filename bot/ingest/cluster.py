@@ -177,13 +177,12 @@ class StoryIndex:
         language = _language(lang)
         keys = _keys(signature.bands)
         index = self._languages.get(language)
-        story_id = None
-        if keys and index is not None:
-            shared = index.buckets.keys() & keys
-            story_id = self._best_story(index, shared, signature)
-            self._add(item_id, story_id or item_id, language, keys, signature, seen_at, shared)
-        else:
+        if not keys or index is None:  # nothing to match, or nothing to match against
             self._add(item_id, item_id, language, keys, signature, seen_at)
+            return item_id, True
+        shared = index.buckets.keys() & keys
+        story_id = self._best_story(index, shared, signature)
+        self._add(item_id, story_id or item_id, language, keys, signature, seen_at, shared)
         return story_id or item_id, story_id is None
 
     def remember(
