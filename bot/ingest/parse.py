@@ -37,6 +37,10 @@ _HTML_START = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
     re.IGNORECASE | re.DOTALL,
 )
+# Entry fields are read with `dict.get`, not `entry.get`: FeedParserDict's own lookup (aliases,
+# deprecated keys) costs more than the rest of `_item`, and the keys read here are stored under
+# their own names.
+_get = dict.get
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +136,6 @@ def _note(parsed: Any, kept: int) -> str | None:
 def _item(
     entry: Any, source: FeedSource, base: str, feed_lang: str, fetched_at: datetime
 ) -> Item | None:
-    # `dict.get`, not `entry.get`: FeedParserDict's own lookup (aliases, deprecated keys)
-    # costs more than the rest of this function, and these keys are stored under their names.
     outlet_of = _get(entry, "source")
     outlet = plain_text(str(_get(outlet_of, "title") or ""), limit=200) if outlet_of else ""
     title = _without_outlet_suffix(
@@ -169,9 +171,6 @@ def item_id(feed_url: str, entry: Any, url: str, title: str) -> str:
     else:
         key = f"text:{title}|{_get(entry, 'published') or _get(entry, 'updated') or ''}"
     return hashlib.sha256(f"{feed_url}\n{key}".encode()).hexdigest()[:32]
-
-
-_get = dict.get
 
 
 def _summary_html(entry: Any) -> str:
