@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.chat import words
 from bot.chat.common import Context, chat_locale, reply, services, speaker
@@ -13,19 +13,18 @@ from bot.chat.subscription import (
     subscribe_link,
 )
 from bot.chat.views import news_views
+from bot.store.chats import Chat
 
 LATEST_COUNT = 5
 
 
 async def hotline(update: Update, context: Context) -> None:
     """The numbers for the chat's citizenship and province, and for the compounds' countries."""
-    message = update.effective_message
-    if message is None:
+    asked = await _asking_chat(update, context)
+    if asked is None:
         return
-    svc = services(context)
-    chat = await svc.chats.get(message.chat.id)
-    locale = await chat_locale(context, message.chat, update.effective_user)
-    rendered = svc.renderer.render(
+    message, chat, locale = asked
+    rendered = services(context).renderer.render(
         "hotline_card",
         locale,
         citizenship=citizenship_of(chat, locale),
@@ -37,12 +36,11 @@ async def hotline(update: Update, context: Context) -> None:
 
 async def latest(update: Update, context: Context) -> None:
     """The last five warnings, newest first, as one digest."""
-    message = update.effective_message
-    if message is None:
+    asked = await _asking_chat(update, context)
+    if asked is None:
         return
+    message, chat, locale = asked
     svc = services(context)
-    chat = await svc.chats.get(message.chat.id)
-    locale = await chat_locale(context, message.chat, update.effective_user)
     views = news_views(await svc.alerts.latest_alerts(LATEST_COUNT * 4), locale, LATEST_COUNT)
     if not views:
         await reply(message, speaker(context, locale)(words.NO_ALERTS_YET))
@@ -58,6 +56,15 @@ async def latest(update: Update, context: Context) -> None:
         tz=chat.timezone if chat else None,
     )
     await reply(message, rendered.html, html=True)
+
+
+async def _asking_chat(update: Update, context: Context) -> tuple[Message, Chat | None, str] | None:
+    """The message that asked, the chat's settings (None before /start), and its language."""
+    message = update.effective_message
+    if message is None:
+        return None
+    chat = await services(context).chats.get(message.chat.id)
+    return message, chat, await chat_locale(context, message.chat, update.effective_user)
 
 
 async def help_command(update: Update, context: Context) -> None:
