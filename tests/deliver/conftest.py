@@ -22,7 +22,7 @@ from bot.services import utc_now
 from bot.store.alerts import AlertContent, AlertRepository, Audience
 from bot.store.chats import ChatRepository
 from tests.e2e.harness import REPO
-from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.bot_api import FakeBotApi, FakeUser
 
 CONTENT = AlertContent(
     category="recruitment_lure",
@@ -67,6 +67,13 @@ class World:
         await self.chats.subscribe(chat_id, chat_type=kind, locale=locale, title="", now=stamp)
         if settings:
             await self.chats.update(chat_id, now=stamp, **settings)
+
+    async def subscribers(self, count: int) -> list[FakeUser]:
+        """`count` users of the fake Telegram, each subscribed in Vietnamese."""
+        users = [self.api.add_user(f"U{i}") for i in range(count)]
+        for user in users:
+            await self.subscribe(user.id)
+        return users
 
     async def issue(self, content: AlertContent = CONTENT, *, now: datetime | None = None) -> int:
         alert_id = await self.alerts.issue_alert(

@@ -152,9 +152,7 @@ async def test_a_cut_connection_is_retried(world: World) -> None:
 
 
 async def test_retry_after_pauses_that_chat_without_stalling_the_others(world: World) -> None:
-    users = [world.api.add_user(f"U{i}") for i in range(4)]
-    for user in users:
-        await world.subscribe(user.id)
+    users = await world.subscribers(4)
     world.api.rate_limit_next(1, retry_after=1, chat=users[0])
     await world.issue()
     sender = world.sender()
@@ -174,9 +172,7 @@ async def test_retry_after_pauses_that_chat_without_stalling_the_others(world: W
 
 async def test_within_telegram_limits_a_broadcast_draws_no_429(world: World) -> None:
     world.api.enable_flood_limits(FloodLimits(global_per_second=20, global_burst=20))
-    users = [world.api.add_user(f"U{i}") for i in range(40)]
-    for user in users:
-        await world.subscribe(user.id)
+    users = await world.subscribers(40)
     await world.issue()
     sender = world.sender(limits=Limits(global_per_second=18))
 
@@ -187,9 +183,7 @@ async def test_within_telegram_limits_a_broadcast_draws_no_429(world: World) -> 
 
 
 async def test_paid_broadcast_asks_telegram_for_it_on_every_message(world: World) -> None:
-    users = [world.api.add_user(f"U{i}") for i in range(3)]
-    for user in users:
-        await world.subscribe(user.id)
+    await world.subscribers(3)
     await world.issue()
 
     await drain_until_settled(world.sender(limits=Limits.paid()), world.alerts)
@@ -210,9 +204,7 @@ async def test_without_paid_broadcast_messages_do_not_ask_for_it(world: World) -
 async def test_stopping_mid_broadcast_puts_unsent_rows_back_without_using_attempts(
     world: World,
 ) -> None:
-    users = [world.api.add_user(f"U{i}") for i in range(40)]
-    for user in users:
-        await world.subscribe(user.id)
+    users = await world.subscribers(40)
     world.api.delay_next(0.02, count=40, method="sendMessage")
     await world.issue()
     sender = world.sender(concurrency=2)
@@ -245,9 +237,7 @@ class GatedOutcomes(AlertRepository):
 async def test_while_outcomes_cannot_be_written_at_most_the_inflight_bound_is_sent(
     world: World, engine: AsyncEngine
 ) -> None:
-    users = [world.api.add_user(f"U{i}") for i in range(60)]
-    for user in users:
-        await world.subscribe(user.id)
+    users = await world.subscribers(60)
     await world.issue()
     gated = GatedOutcomes(engine)
     config = dataclasses.replace(FAST_RETRIES, concurrency=4, flush_size=8)
@@ -284,9 +274,7 @@ class FlakyOutcomes(AlertRepository):
 async def test_a_store_that_fails_to_record_outcomes_delays_them_but_loses_none(
     world: World, engine: AsyncEngine
 ) -> None:
-    users = [world.api.add_user(f"U{i}") for i in range(10)]
-    for user in users:
-        await world.subscribe(user.id)
+    users = await world.subscribers(10)
     await world.issue()
     flaky = FlakyOutcomes(engine, failures=2)
     sender = Sender(
