@@ -2,6 +2,10 @@
 
 Exit codes: 0 all well; 1 a check found problems or some input was bad; 2 the program could not
 start (a setting, an operator file or the database), always with one plain line saying why.
+
+Each command imports what it needs when it runs, not this module at import: every parser
+process (`bot.ingest.workers`, spawned) imports the entry script again, and at module level
+that would load Telegram, the database layer and the rest into each one (+55 MB apiece).
 """
 
 from __future__ import annotations
@@ -12,16 +16,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot import app, commands
-from bot.config import Settings, load_settings
 from bot.errors import ConfigError, OperatorFileError, StoreUnavailable
-from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_START = 0, 1, 2
 
-Command = Callable[[argparse.Namespace, Settings], int]
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANNOT_START
     # PTB 22 hands `retry_after` over as a timedelta when asked, as PTB 23 always will.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    from bot.config import load_settings
+    from bot.logs import configure_logging
+
     try:
         settings = load_settings()
         secrets = [
@@ -126,6 +133,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import app
+
     problems = app.check_operator_files(settings)
     for problem in problems:
         print(problem)
@@ -135,10 +144,13 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _scan(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     return asyncio.run(commands.scan_once(settings, sys.stdout))
 
 
 def _classify(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import app
     from bot.classify.cli_support import classify_jsonl
 
     classifier = app.load_classifier(settings)
@@ -147,16 +159,21 @@ def _classify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import app
     from bot.classify.cli_support import run_eval
 
     return run_eval(app.load_classifier(settings), args.file, args.json)
 
 
 def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     return asyncio.run(commands.print_feed_health(settings, sys.stdout))
 
 
 def _preview(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     print(
         commands.preview(
             settings,
@@ -171,14 +188,20 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _alerts_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     return asyncio.run(commands.print_alerts(settings, sys.stdout, limit=args.limit))
 
 
 def _alerts_show(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     return asyncio.run(commands.print_alert_report(settings, sys.stdout, args.alert_id))
 
 
 def _alerts_retract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
     return asyncio.run(commands.retract_alert(settings, sys.stdout, args.alert_id, args.reason))
 
 
@@ -190,6 +213,8 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import app
+
     asyncio.run(app.prepare_database(settings))
     print("database is up to date")
     return EXIT_OK

@@ -5,12 +5,17 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.heap import THRESHOLDS
 from bot.ingest.workers import make_parse_pool, parse_and_sign
 
 from .builders import Entry, rss, source
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _how_the_process_runs() -> tuple[int, int, tuple[int, int, int]]:
@@ -41,3 +46,39 @@ def test_items_and_signatures_come_back_from_a_parser_process_unchanged() -> Non
         pool.shutdown()
     assert there == here and there.items
     assert pickle.loads(pickle.dumps(here)) == here
+
+
+_AS_THE_CONSOLE_SCRIPT = """
+import sys
+from bot.cli import main  # what the installed `alertbot` script does first
+
+
+def imported_layers():
+    return sorted({"telegram", "sqlalchemy", "jinja2"} & set(sys.modules))
+
+
+if __name__ == "__main__":
+    from bot.ingest.workers import make_parse_pool
+
+    pool = make_parse_pool(1)
+    print(pool.submit(imported_layers).result(timeout=60))
+    pool.shutdown()
+"""
+
+
+def test_a_parser_process_started_by_the_bot_loads_no_telegram_or_database_code(
+    tmp_path: Path,
+) -> None:
+    """Each parser process imports the entry script again; what that pulls in, it keeps."""
+    script = tmp_path / "alertbot_like.py"
+    script.write_text(_AS_THE_CONSOLE_SCRIPT, encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shown = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        check=True,
+    )
+    assert shown.stdout.strip() == "[]"
