@@ -39,6 +39,9 @@ Clock = Callable[[], datetime]
 OnFeedDead = Callable[[FeedSource, str], Awaitable[None] | None]
 CLUSTER_WINDOW = timedelta(days=3)
 _WARM_CHUNK = 500
+# Finished polls are written together once this many items (or a tenth as many feed states)
+# wait: one transaction per feed costs more than the feed's parsing on SQLite.
+SAVE_BATCH = 2000
 
 __all__ = ["FeedHealth", "OnFeedDead", "PolledItem", "Poller", "format_health_table"]
 
@@ -88,6 +91,9 @@ class Poller:
         self._index: StoryIndex | None = None
         self._in_flight: set[str] = set()
         self._loading = asyncio.Lock()
+        self._unsaved_items: list[StoryMember] = []
+        self._unsaved_states: dict[str, FeedState] = {}
+        self._saving = asyncio.Lock()
 
     async def poll_due(self) -> list[PolledItem]:
         """Poll every due feed at once (within the fetcher's limits); return the new items."""
@@ -100,8 +106,17 @@ class Poller:
             for source in self._sources
             if source.url not in self._in_flight and is_due(states[source.url], now)
         ]
-        self._in_flight.update(source.url for source in due)  # before any await: see overlap
-        batches = await asyncio.gather(*(self._poll(source, states[source.url]) for source in due))
+        # Claimed before any await, and until saved: an overlapping cycle (a slow one still
+        # running) skips them rather than fetch them again and take unsaved items for new.
+        claimed = {source.url for source in due}
+        self._in_flight |= claimed
+        try:
+            batches = await asyncio.gather(
+                *(self._poll(source, states[source.url]) for source in due)
+            )
+            await self._save_unsaved()
+        finally:
+            self._in_flight -= claimed
         return [polled for batch in batches for polled in batch]
 
     async def health(self) -> list[FeedHealth]:
@@ -113,12 +128,13 @@ class Poller:
     async def _poll(self, source: FeedSource, state: FeedState) -> list[PolledItem]:
         """Poll one feed; whatever happens ends in its state, saved, never as an exception."""
         new: list[PolledItem] = []
+        members: list[StoryMember] = []
         try:
             fetched = await self._fetcher.fetch(
                 source.url, etag=state.etag, last_modified=state.last_modified
             )
             signed = None if fetched.not_modified else await self._parse(source, fetched)
-            new = await self._admit(signed) if signed else []
+            new, members = await self._admit(signed) if signed else ([], [])
             self._succeeded(source, state, fetched, signed, len(new))
         except FeedError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchFailed) else None
@@ -127,9 +143,11 @@ class Poller:
             log.exception("feed %s: unexpected error", source.url)
             reason = f"unexpected error while reading the feed ({type(exc).__name__}: {exc})"
             await self._failed(source, state, reason[:300], None)
-        finally:
-            self._in_flight.discard(source.url)
-        await self._repository.save_feed_state(state)
+        # Items and state join the same write (no await between): neither is saved alone.
+        self._unsaved_items.extend(members)
+        self._unsaved_states[source.url] = state
+        if len(self._unsaved_items) >= SAVE_BATCH or len(self._unsaved_states) >= SAVE_BATCH // 10:
+            await self._save_unsaved()
         return new
 
     async def _parse(self, source: FeedSource, fetched: Fetched) -> SignedFeed:
@@ -175,8 +193,8 @@ class Poller:
         if pool is not None:
             await asyncio.to_thread(pool.shutdown)
 
-    async def _admit(self, signed: SignedFeed) -> list[PolledItem]:
-        """Drop items seen before (in any run), assign the rest to stories, remember them."""
+    async def _admit(self, signed: SignedFeed) -> tuple[list[PolledItem], list[StoryMember]]:
+        """Drop items seen before (in any run), assign the rest to stories; what to remember."""
         index = await self._story_index()
         unseen = await self._repository.unseen_item_ids([item.item_id for item, _ in signed.items])
         now = self._clock()
@@ -190,13 +208,36 @@ class Poller:
             new.append(PolledItem(item, story_id, first))
             members.append(
                 StoryMember(
-                    item.item_id, story_id, item.feed_url, item.lang, signature.shingles, now,
+                    item.item_id,
+                    story_id,
+                    item.feed_url,
+                    item.lang,
+                    signature.shingles,
+                    now,
                     item,
                 )
             )
-        if members:
-            await self._repository.record_items(members)
-        return new
+        return new, members
+
+    async def _save_unsaved(self) -> None:
+        """Write the finished polls' items, then their feed states, in one batch.
+
+        Items go first: a crash between the two writes leaves a feed with its old ETag, to be
+        fetched again and its items found seen, never a saved ETag whose items were lost. If
+        the store refuses the batch, what memory holds beyond the store (states, stories) is
+        dropped and reloaded from the store on the next cycle, so those feeds are read again.
+        """
+        async with self._saving:
+            members, self._unsaved_items = self._unsaved_items, []
+            states, self._unsaved_states = self._unsaved_states, {}
+            try:
+                if members:
+                    await self._repository.record_items(members)
+                if states:
+                    await self._repository.save_feed_states(list(states.values()))
+            except BaseException:
+                self._states = self._index = None
+                raise
 
     def _succeeded(
         self,

@@ -42,8 +42,8 @@ class FeedRepository(Protocol):
         """Every saved state, by feed URL."""
         ...
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        """Insert or replace the state of `state.url`."""
+    async def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        """Insert or replace the state of each `state.url`."""
         ...
 
     async def unseen_item_ids(self, item_ids: Collection[str]) -> set[str]:
@@ -78,8 +78,8 @@ class InMemoryFeedRepository:
     async def load_feed_states(self) -> dict[str, FeedState]:
         return {url: replace(state) for url, state in self._states.items()}
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        self._states[state.url] = replace(state)
+    async def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        self._states.update((state.url, replace(state)) for state in states)
 
     async def unseen_item_ids(self, item_ids: Collection[str]) -> set[str]:
         return {item_id for item_id in item_ids if item_id not in self._seen}

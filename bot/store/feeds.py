@@ -37,16 +37,16 @@ class SqlFeedRepository:
             rows = await connection.execute(sa.select(*(feeds.c[n] for n in STATE_FIELDS)))
             return {row.url: FeedState(**row._asdict()) for row in rows}
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        values = {name: getattr(state, name) for name in STATE_FIELDS}
+    async def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        rows = [{name: getattr(state, name) for name in STATE_FIELDS} for state in states]
         async with self._engine.begin() as connection:
-            statement = _insert(connection, feeds).values(**values)
-            await connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[feeds.c.url],
-                    set_={k: v for k, v in values.items() if k != "url"},
-                )
+            upsert = _insert(connection, feeds)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=[feeds.c.url],
+                set_={name: upsert.excluded[name] for name in STATE_FIELDS if name != "url"},
             )
+            for start in range(0, len(rows), CHUNK):
+                await connection.execute(upsert, rows[start : start + CHUNK])
 
     async def unseen_item_ids(self, item_ids: Collection[str]) -> set[str]:
         wanted = list(dict.fromkeys(item_ids))

@@ -57,14 +57,14 @@ async def check_a_feed_state_round_trips_with_every_field(open_repository: OpenR
         dead_notified=True,
     )
     repository = await open_repository()
-    await repository.save_feed_state(state)
+    await repository.save_feed_states([state])
     assert (await repository.load_feed_states()) == {FEED: state}
 
 
 async def check_saving_a_state_again_replaces_it(open_repository: OpenRepository) -> None:
     repository = await open_repository()
-    await repository.save_feed_state(FeedState(url=FEED, etag='"1"', consecutive_failures=2))
-    await repository.save_feed_state(FeedState(url=FEED, etag=None, consecutive_failures=0))
+    await repository.save_feed_states([FeedState(url=FEED, etag='"1"', consecutive_failures=2)])
+    await repository.save_feed_states([FeedState(url=FEED, etag=None, consecutive_failures=0)])
     assert (await repository.load_feed_states()) == {FEED: FeedState(url=FEED)}
 
 
@@ -73,14 +73,26 @@ async def check_a_saved_state_is_not_changed_by_later_edits_of_the_object(
 ) -> None:
     repository = await open_repository()
     state = FeedState(url=FEED, items_seen=1)
-    await repository.save_feed_state(state)
+    await repository.save_feed_states([state])
     state.items_seen = 99
     assert (await repository.load_feed_states())[FEED].items_seen == 1
 
 
 async def check_feed_states_survive_a_restart(open_repository: OpenRepository) -> None:
-    await (await open_repository()).save_feed_state(FeedState(url=FEED, etag='"v7"'))
+    await (await open_repository()).save_feed_states([FeedState(url=FEED, etag='"v7"')])
     assert (await (await open_repository()).load_feed_states())[FEED].etag == '"v7"'
+
+
+async def check_a_thousand_states_are_saved_in_one_call(open_repository: OpenRepository) -> None:
+    repository = await open_repository()
+    await repository.save_feed_states([FeedState(url=f"{FEED}?n={n}") for n in range(1000)])
+    await repository.save_feed_states(
+        [FeedState(url=f"{FEED}?n={n}", etag=f'"{n}"') for n in range(0, 1000, 2)]
+    )
+    saved = await repository.load_feed_states()
+    assert len(saved) == 1000
+    assert saved[f"{FEED}?n=998"].etag == '"998"'
+    assert saved[f"{FEED}?n=999"].etag is None
 
 
 async def check_unseen_ids_are_exactly_those_never_recorded(
@@ -148,6 +160,7 @@ CONTRACT: tuple[Check, ...] = (
     check_saving_a_state_again_replaces_it,
     check_a_saved_state_is_not_changed_by_later_edits_of_the_object,
     check_feed_states_survive_a_restart,
+    check_a_thousand_states_are_saved_in_one_call,
     check_unseen_ids_are_exactly_those_never_recorded,
     check_dedupe_survives_a_restart,
     check_recording_an_item_again_changes_nothing,

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import time
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -15,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.ingest.fetch import FetchConfig, Fetched, Fetcher
 from bot.ingest.health import FeedHealth, format_health_table
 from bot.ingest.poller import Poller
-from bot.ingest.repository import InMemoryFeedRepository
+from bot.ingest.repository import InMemoryFeedRepository, StoryMember
 from bot.ingest.schedule import SchedulePolicy
 from bot.ingest.workers import make_parse_pool
 from bot.models import FeedSource, FeedState
@@ -48,16 +49,43 @@ class CountingExecutor(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-class TimedRepository(InMemoryFeedRepository):
-    """Notes when each feed's outcome was saved, to show who waited for whom."""
+class TimedFetcher(Fetcher):
+    """Notes when each feed's fetch ended, well or badly, to show who waited for whom."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: FetchConfig) -> None:
+        super().__init__(config)
+        self.ended_at: dict[str, float] = {}
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        try:
+            return await super().fetch(url, etag=etag, last_modified=last_modified)
+        finally:
+            self.ended_at.setdefault(url, time.monotonic())
+
+
+class RefusingRepository(InMemoryFeedRepository):
+    """Notes each write; refuses the first write of items or of states when told to."""
+
+    def __init__(self, refuse: str = "") -> None:
         super().__init__()
-        self.saved_at: dict[str, float] = {}
+        self.refuse = refuse
+        self.writes: list[str] = []
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        self.saved_at.setdefault(state.url, time.monotonic())
-        await super().save_feed_state(state)
+    def _write(self, what: str) -> None:
+        self.writes.append(what)
+        if self.refuse == what:
+            self.refuse = ""
+            raise OSError("disk I/O error")
+
+    async def record_items(self, members: Sequence[StoryMember]) -> None:
+        self._write("items")
+        await super().record_items(members)
+
+    async def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        self._write("states")
+        await super().save_feed_states(states)
 
 
 async def health_of(poller: Poller, url: str) -> FeedHealth:
@@ -298,6 +326,43 @@ async def test_a_feed_still_being_polled_is_not_polled_twice_by_an_overlapping_c
     assert len(feed_server.requests_for("/feed")) == 1
 
 
+async def test_a_cycle_writes_its_feeds_in_one_batch_not_one_transaction_each(
+    feed_server: FeedServer, make_poller: MakePoller
+) -> None:
+    repository = RefusingRepository()
+    urls = [feed_server.route(f"/feed{n}", Reply(rss(*numbered(2, f"F{n}")))) for n in range(30)]
+    new = await make_poller([source(url) for url in urls], repo=repository).poll_due()
+    assert len(new) == 60
+    assert repository.writes == ["items", "states"]
+    assert len(await repository.load_feed_states()) == 30
+    assert await repository.unseen_item_ids([p.item.item_id for p in new]) == set()
+
+
+async def test_when_the_store_refuses_the_items_the_next_cycle_reads_the_feed_again(
+    feed_server: FeedServer, make_poller: MakePoller
+) -> None:
+    url = feed_server.route("/feed", Reply(rss(*numbered(2)), etag='"v1"'))
+    poller = make_poller([source(url)], repo=RefusingRepository(refuse="items"))
+    with pytest.raises(OSError, match="disk I/O error"):
+        await poller.poll_due()
+    again = await poller.poll_due()  # at once: the failed poll left no "next poll" time behind
+    assert [p.item.title for p in again] == [e.title for e in numbered(2)]
+    assert "if-none-match" not in feed_server.requests_for("/feed")[1].headers
+
+
+async def test_when_the_store_refuses_the_states_the_saved_items_are_not_new_again(
+    feed_server: FeedServer, make_poller: MakePoller
+) -> None:
+    url = feed_server.route("/feed", Reply(rss(*numbered(2)), etag='"v1"'))
+    repository = RefusingRepository(refuse="states")
+    poller = make_poller([source(url)], repo=repository)
+    with pytest.raises(OSError, match="disk I/O error"):
+        await poller.poll_due()
+    assert await poller.poll_due() == []  # read again, in full, and found already seen
+    assert "if-none-match" not in feed_server.requests_for("/feed")[1].headers
+    assert (await repository.load_feed_states())[url].etag == '"v1"'
+
+
 async def test_parsing_in_a_process_pool_gives_the_same_items(
     feed_server: FeedServer, make_poller: MakePoller
 ) -> None:
@@ -448,22 +513,25 @@ async def test_a_repaired_feed_keeps_its_items_and_shows_what_was_wrong(
 async def test_hostile_feeds_do_not_delay_the_good_ones(
     fetch_config: FetchConfig, clock: FakeClock
 ) -> None:
-    repository = TimedRepository()
-    async with FeedServer() as hostile, FeedServer() as healthy, Fetcher(fetch_config) as fetcher:
+    async with (
+        FeedServer() as hostile,
+        FeedServer() as healthy,
+        TimedFetcher(fetch_config) as fetcher,
+    ):
         bad = [hostile.route(f"/{name}", reply) for name, (reply, _) in HOSTILE.items()]
         good = [healthy.route(f"/good{i}", Reply(rss(*numbered(2, f"Good{i}")))) for i in range(3)]
         poller = Poller(
             [source(url) for url in bad + good],
             fetcher,
-            repository,
+            InMemoryFeedRepository(),
             default_interval=900,
             clock=clock,
         )
         started = time.monotonic()
         new = await poller.poll_due()
         finished = time.monotonic() - started
-    good_done = max(repository.saved_at[url] for url in good) - started
-    trickle_done = repository.saved_at[hostile.url("/trickle")] - started
+    good_done = max(fetcher.ended_at[url] for url in good) - started
+    trickle_done = fetcher.ended_at[hostile.url("/trickle")] - started
     assert len(new) == 6
     assert good_done < 0.3 < trickle_done
     assert finished < 1.5  # every hostile feed ran at once, bounded by the 0.5 s deadline
