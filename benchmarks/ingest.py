@@ -3,7 +3,9 @@
 A server process on 127.0.0.1 serves 1,000 RSS feeds of 30 items each, answering every request
 after a latency drawn from 20-200 ms and with 304 when the ETag comes back. Measured here:
 
-  (a) the first full cycle (every item new: fetch, parse in a process pool, dedupe, cluster);
+  (a) the first full cycle (every item new: fetch, parse in a process pool, dedupe, cluster,
+      and record items and feed states in the bot's store: a new SQLite file by default, as
+      the bot runs out of the box; `--store postgresql` for a new PostgreSQL database);
   (b) a second cycle in which every feed answers 304;
   (c) items per second and peak RSS (this process plus its parser processes);
   (d) the event loop's worst lateness meanwhile: a probe sleeps 10 ms in a loop and records
@@ -12,6 +14,7 @@ after a latency drawn from 20-200 ms and with 304 when the ETag comes back. Meas
       the same feeds (every 20th), scaled to 1,000.
 
 Run: .venv/bin/python benchmarks/ingest.py [--feeds 1000] [--items 30] [--naive-sample 50]
+     [--store sqlite|postgresql|memory] [--postgres URL]
 The last line printed is one JSON object.
 """
 
@@ -27,12 +30,15 @@ import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from fresh_database import DEFAULT_POSTGRES, Backend
 
 ROOT = Path(__file__).resolve().parents[1]
 LATENCY = (0.020, 0.200)
@@ -210,13 +216,13 @@ async def timed(run: Callable[[], Any]) -> tuple[float, Any]:
 
 def warm(pool: ProcessPoolExecutor, workers: int) -> None:
     """Start every worker before timing: the bot starts its pool once, at start-up."""
-    from bot.ingest.workers import parse_and_sign
+    from bot.ingest.workers import parse_and_shingle
     from tests.ingest.builders import Entry, rss, source
 
     body = rss(Entry("Warm up the parser process", guid="warm"))
     now = datetime.now(UTC)
     jobs = [
-        pool.submit(parse_and_sign, body, {}, source("https://warm.example/"), now)
+        pool.submit(parse_and_shingle, body, {}, source("https://warm.example/"), now)
         for _ in range(workers * 4)
     ]
     for job in jobs:
@@ -226,11 +232,29 @@ def warm(pool: ProcessPoolExecutor, workers: int) -> None:
 # --- the run -----------------------------------------------------------------------------------
 
 
-async def measure(args: argparse.Namespace, urls: list[str], server_pid: int) -> dict[str, Any]:
+async def _nothing_to_close() -> None:
+    return None
+
+
+async def open_repository(database_url: str | None) -> tuple[Any, Callable[[], Any]]:
+    """The bot's store on a new database (or memory when None), and how to close it."""
+    from bot.ingest.repository import InMemoryFeedRepository
+    from bot.store.db import create_engine, upgrade_schema
+    from bot.store.feeds import SqlFeedRepository
+
+    if database_url is None:
+        return InMemoryFeedRepository(), _nothing_to_close
+    engine = create_engine(database_url)
+    await upgrade_schema(engine)
+    return SqlFeedRepository(engine), engine.dispose
+
+
+async def measure(
+    args: argparse.Namespace, urls: list[str], server_pid: int, database_url: str | None
+) -> dict[str, Any]:
     from bot.heap import freeze_startup_heap
     from bot.ingest.fetch import FetchConfig, Fetcher
     from bot.ingest.poller import Poller
-    from bot.ingest.repository import InMemoryFeedRepository
     from bot.ingest.workers import make_parse_pool
     from tests.ingest.builders import source
 
@@ -241,6 +265,7 @@ async def measure(args: argparse.Namespace, urls: list[str], server_pid: int) ->
         per_host_concurrency=args.per_host,
     )
     clock_now = [datetime(2026, 11, 1, 8, 0, tzinfo=UTC)]
+    repository, close_repository = await open_repository(database_url)
     pool = make_parse_pool(args.workers)
     warm(pool, args.workers)
     freeze_startup_heap()  # as the bot does once it has started
@@ -251,7 +276,7 @@ async def measure(args: argparse.Namespace, urls: list[str], server_pid: int) ->
             poller = Poller(
                 sources,
                 fetcher,
-                InMemoryFeedRepository(),
+                repository,
                 default_interval=900,
                 clock=lambda: clock_now[0],
                 parse_pool=lambda: pool,
@@ -271,6 +296,7 @@ async def measure(args: argparse.Namespace, urls: list[str], server_pid: int) ->
         own_mb, workers_mb = peak_rss_mb(parsers)
     finally:
         pool.shutdown()
+        await close_repository()
     failing = [row for row in health if row.status != "ok"]
     assert not failing, f"{len(failing)} feeds failed, e.g. {failing[0].last_error}"
     assert len(first) == args.feeds * args.items, len(first)
@@ -289,6 +315,15 @@ async def measure(args: argparse.Namespace, urls: list[str], server_pid: int) ->
     }
 
 
+def run_on_store(
+    args: argparse.Namespace, urls: list[str], server_pid: int, folder: Path
+) -> dict[str, Any]:
+    if args.store == "memory":
+        return asyncio.run(measure(args, urls, server_pid, None))
+    with Backend(args.store, args.postgres, folder).database() as database_url:
+        return asyncio.run(measure(args, urls, server_pid, database_url))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=1000)
@@ -301,6 +336,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--per-host", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--store", choices=("sqlite", "postgresql", "memory"), default="sqlite")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="for --store postgresql")
     args = parser.parse_args()
     _import_project()
 
@@ -314,7 +351,8 @@ def main() -> None:
     ports = receive.recv()
     urls = [f"http://127.0.0.1:{ports[n % len(ports)]}/feed/{n}.xml" for n in range(args.feeds)]
     try:
-        figures = asyncio.run(measure(args, urls, server.pid or -1))
+        with tempfile.TemporaryDirectory(prefix="ingest-") as folder:
+            figures = run_on_store(args, urls, server.pid or -1, Path(folder))
         sample = urls[:: max(1, args.feeds // args.naive_sample)]
         naive_s = naive_cycle(sample) * args.feeds / len(sample)
     finally:
@@ -327,7 +365,8 @@ def main() -> None:
         (
             "feeds x items",
             f"{args.feeds} x {args.items}",
-            f"on {args.hosts} local hosts; {args.concurrency} at once, {args.per_host} per host",
+            f"on {args.hosts} local hosts; {args.concurrency} at once, {args.per_host} per host; "
+            f"store: {args.store}",
         ),
         ("first cycle (all new)", f"{figures['first_s']:.2f} s", "target <= 6 s"),
         ("second cycle (all 304)", f"{figures['second_s']:.2f} s", "target <= 1.5 s"),
@@ -335,7 +374,7 @@ def main() -> None:
         (
             "  CPU in the loop process",
             f"{figures['loop_cpu_s']:.1f} s",
-            "first cycle: HTTP, dedupe, clustering",
+            "first cycle: HTTP, dedupe, clustering, the store",
         ),
         (
             "  CPU in the parsers",

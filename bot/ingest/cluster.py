@@ -1,8 +1,9 @@
 """Story clustering: one story told by several outlets becomes one cluster, so one alert.
 
-A headline's *signature* is its set of word shingles (character bigrams inside words of
-scripts written without spaces: Thai, Lao, Khmer, Burmese, Chinese, Japanese, Korean) plus
-its numbers, each hashed to an int. Two headlines of the same language tell the same story when
+A headline's *signature* is its set of word shingles (`bot.ingest.shingles`: character bigrams
+inside words of scripts written without spaces, and Korean) plus its numbers, each hashed to
+an int, and the MinHash band keys that find its candidates. Two headlines of the same
+language tell the same story when
 
 - they do not both give numbers with none in common ("17 rescued" vs "30 rescued" are two
   rescues however alike the wording: the same template headline recurs every week), and
@@ -24,16 +25,15 @@ recall right at the threshold, never precision.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zlib
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 import numpy as np
+
+from bot.ingest.shingles import NUMBER_TAG, sorted_shingles
 
 # Why these thresholds. Headline pairs written for the tests (tests/ingest/test_cluster.py) in
 # the manner of real cross-outlet coverage of one event (en, vi, id, th, zh, ko, fr) score
@@ -49,18 +49,9 @@ SAME_STORY_WITH_NUMBER = 0.25
 
 ROWS_PER_BAND = 3
 BANDS = 32
-_NUMBER_TAG = 1 << 40  # numbers live above every crc32 value, so a signature is one int set
 _MIN_SHINGLES = 3  # below this a headline says too little to be matched with anything
 _RECENT_PER_NUMBER = 256  # "2" or "10" recur often: only their latest headlines are compared
-
-_WORD = re.compile(r"\w+")
-_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
-_DIGITS = re.compile(r"\d+")
-# Scripts written without spaces between words, and Hangul (particles glued to nouns).
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff]"
-)
+_KEYS_CHUNK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,31 +59,13 @@ class Signature:
     """What clustering knows of one headline: its shingles (persisted) and LSH band keys.
 
     `bands` holds one uint32 key per band, packed; empty for a headline too short to match.
-    Computing it is CPU work, so it is done in the parser's worker, not on the event loop.
+    Shingles are a sorted tuple, not a set: a tenth of a set's memory, and the index keeps
+    them for every headline of the window.
     """
 
-    shingles: frozenset[int]
-    numbers: frozenset[int]  # the tagged numbers among the shingles, kept apart for the rule
+    shingles: tuple[int, ...]
+    numbers: tuple[int, ...]  # the tagged numbers among the shingles, kept apart for the rule
     bands: bytes
-
-    def __reduce__(self) -> tuple[type[Signature], tuple[frozenset[int], frozenset[int], bytes]]:
-        """Pickled as its fields, like `Item`: cheaper on the way back from a parser process."""
-        return Signature, (self.shingles, self.numbers, self.bands)
-
-
-def headline_shingles(title: str) -> frozenset[int]:
-    """The headline as hashed word shingles plus tagged numbers (see the module docstring)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", title).casefold())
-    shingles: set[int] = set()
-    for number in _DIGITS.findall(text):
-        shingles.add(_NUMBER_TAG + min(int(number), 2**31))
-    unspaced = _UNSPACED.search(text) is not None  # most headlines: one search, not one a word
-    for word in _WORD.findall(_DIGITS.sub(" ", text)):
-        if unspaced and len(word) > 1 and _UNSPACED.search(word):
-            shingles.update(_crc(word[i : i + 2]) for i in range(len(word) - 1))
-        else:
-            shingles.add(_crc(word))
-    return frozenset(shingles)
 
 
 def signature_of(title: str) -> Signature:
@@ -100,13 +73,14 @@ def signature_of(title: str) -> Signature:
 
 
 def signatures_of(titles: Sequence[str]) -> list[Signature]:
-    """Signatures of many headlines at once: one numpy pass for a whole feed is much cheaper."""
-    return signatures_from_shingles([headline_shingles(title) for title in titles])
+    return signatures_from_shingles([sorted_shingles(title) for title in titles])
 
 
-def signatures_from_shingles(sets: Sequence[frozenset[int]]) -> list[Signature]:
-    matchable = [sum(s < _NUMBER_TAG for s in shingles) >= _MIN_SHINGLES for shingles in sets]
-    keys = iter(_band_keys([shingles for shingles, ok in zip(sets, matchable, strict=True) if ok]))
+def signatures_from_shingles(sets: Sequence[tuple[int, ...]]) -> list[Signature]:
+    """Signatures of many headlines (`sorted_shingles` each) at once: one numpy pass for many
+    costs little more than one for a single headline."""
+    matchable = [sum(s < NUMBER_TAG for s in shingles) >= _MIN_SHINGLES for shingles in sets]
+    keys = iter(_band_keys([s for s, ok in zip(sets, matchable, strict=True) if ok]))
     return [
         Signature(shingles, _numbers(shingles), next(keys) if ok else b"")
         for shingles, ok in zip(sets, matchable, strict=True)
@@ -119,14 +93,14 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def same_story(a: frozenset[int], b: frozenset[int]) -> bool:
-    return _score(a, _numbers(a), tuple(b), tuple(_numbers(b))) is not None
+    return _score(a, frozenset(_numbers(a)), tuple(b), _numbers(b)) is not None
 
 
 def _score(
     a: frozenset[int], numbers_a: frozenset[int], b: tuple[int, ...], numbers_b: tuple[int, ...]
 ) -> float | None:
     """The pair's Jaccard similarity if they tell the same story, else None (see the rules)."""
-    shared = numbers_a.intersection(numbers_b)
+    shared = not numbers_a.isdisjoint(numbers_b)
     if numbers_a and numbers_b and not shared:
         return None
     common = len(a.intersection(b))
@@ -223,8 +197,10 @@ class StoryIndex:
                 candidates.update(bucket)
         for number in signature.numbers:
             candidates.update(index.by_number.get(number, ()))
+        if not candidates:
+            return None
         best, best_score = None, 0.0
-        shingles, numbers = signature.shingles, signature.numbers
+        shingles, numbers = frozenset(signature.shingles), frozenset(signature.numbers)
         for item_id in candidates:
             story_id, _, their_shingles, their_numbers, _, _ = self._members[item_id]
             score = _score(shingles, numbers, their_shingles, their_numbers)
@@ -249,8 +225,8 @@ class StoryIndex:
         self._members[item_id] = (
             story_id,
             language,
-            tuple(signature.shingles),
-            tuple(signature.numbers),
+            signature.shingles,
+            signature.numbers,
             seen_at,
             signature.bands,
         )
@@ -277,8 +253,8 @@ class StoryIndex:
             recent.append(item_id)
 
 
-def _numbers(shingles: frozenset[int]) -> frozenset[int]:
-    return frozenset(s for s in shingles if s >= _NUMBER_TAG)
+def _numbers(shingles: Iterable[int]) -> tuple[int, ...]:
+    return tuple(s for s in shingles if s >= NUMBER_TAG)
 
 
 def _language(lang: str) -> str:
@@ -290,7 +266,17 @@ def _keys(bands: bytes) -> list[int]:
     return memoryview(bands).cast("I").tolist() if bands else []
 
 
-def _band_keys(sets: Sequence[frozenset[int]]) -> list[bytes]:
+def _band_keys(sets: Sequence[tuple[int, ...]]) -> list[bytes]:
+    """Band keys of every set, `_KEYS_CHUNK` sets per numpy pass: numpy's temporaries take
+    ~1 KB per shingle, so a pass over thousands of headlines would take tens of MB."""
+    return [
+        keys
+        for start in range(0, len(sets), _KEYS_CHUNK)
+        for keys in _band_keys_of(sets[start : start + _KEYS_CHUNK])
+    ]
+
+
+def _band_keys_of(sets: Sequence[tuple[int, ...]]) -> list[bytes]:
     """MinHash each set (multiply-shift hashes), then fold each band's rows into one key.
 
     All sets go through numpy together: values of every set side by side, one hash pass, then
@@ -301,7 +287,9 @@ def _band_keys(sets: Sequence[frozenset[int]]) -> list[bytes]:
     multipliers, offsets, salts = _hash_parameters()
     values = np.fromiter((s for shingles in sets for s in shingles), dtype=np.uint64)
     starts = np.cumsum([0, *(len(shingles) for shingles in sets[:-1])])
-    hashed = (values[:, None] * multipliers + offsets) >> np.uint64(32)
+    hashed = values[:, None] * multipliers
+    hashed += offsets
+    hashed >>= np.uint64(32)
     rows = np.minimum.reduceat(hashed, starts, axis=0).reshape(len(sets), BANDS, ROWS_PER_BAND)
     keys = np.zeros((len(sets), BANDS), dtype=np.uint64)
     for row in range(ROWS_PER_BAND):
@@ -322,7 +310,3 @@ def _hash_parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     offsets = rng.randint(0, 2**63, count, dtype=np.uint64)
     salts = rng.randint(0, 2**63, BANDS, dtype=np.uint64)  # so equal rows in two bands differ
     return multipliers, offsets, salts
-
-
-def _crc(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8"))

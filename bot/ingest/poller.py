@@ -12,14 +12,14 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from bot.errors import FeedError
-from bot.ingest.cluster import StoryIndex, signatures_from_shingles
+from bot.ingest.cluster import Signature, StoryIndex, signatures_from_shingles
 from bot.ingest.fetch import Fetched, Fetcher, FetchFailed
 from bot.ingest.health import FeedHealth, format_health_table
 from bot.ingest.repository import FeedRepository, StoryMember
@@ -30,7 +30,7 @@ from bot.ingest.schedule import (
     next_poll_after_failure,
     next_poll_after_success,
 )
-from bot.ingest.workers import SignedFeed, parse_and_sign
+from bot.ingest.workers import ShingledFeed, parse_and_shingle
 from bot.models import FeedSource, FeedState, Item
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ _WARM_CHUNK = 500
 # Finished polls are written together once this many items (or a tenth as many feed states)
 # wait: one transaction per feed costs more than the feed's parsing on SQLite.
 SAVE_BATCH = 2000
+# New items are checked against the store for a few feeds at once (see `_admit`).
+ADMIT_BATCH = 20
+ADMIT_WAIT = 0.05
 
 __all__ = ["FeedHealth", "OnFeedDead", "PolledItem", "Poller", "format_health_table"]
 
@@ -53,6 +56,10 @@ class PolledItem:
     item: Item
     story_id: str
     first_of_story: bool
+
+
+# What admitting one feed yields: its new items, and the members to record for them.
+Admitted = tuple[list[PolledItem], list[StoryMember]]
 
 
 def _utc_now() -> datetime:
@@ -91,6 +98,9 @@ class Poller:
         self._index: StoryIndex | None = None
         self._in_flight: set[str] = set()
         self._loading = asyncio.Lock()
+        self._reading = 0
+        self._to_admit: list[tuple[ShingledFeed, asyncio.Future[Admitted]]] = []
+        self._admitting = asyncio.Lock()
         self._unsaved_items: list[StoryMember] = []
         self._unsaved_states: dict[str, FeedState] = {}
         self._saving = asyncio.Lock()
@@ -127,15 +137,23 @@ class Poller:
 
     async def _poll(self, source: FeedSource, state: FeedState) -> list[PolledItem]:
         """Poll one feed; whatever happens ends in its state, saved, never as an exception."""
-        new: list[PolledItem] = []
-        members: list[StoryMember] = []
+        new, members = await self._take(source, state)
+        # Items and state join the same write (no await between): neither is saved alone.
+        self._unsaved_items.extend(members)
+        self._unsaved_states[source.url] = state
+        await self._save_if_due()
+        return new
+
+    async def _take(self, source: FeedSource, state: FeedState) -> Admitted:
+        """Read the feed and admit its new items; a failure is written into `state` instead.
+
+        Apart from `_poll` so the response and parsed feed are let go before any wait to save.
+        """
         try:
-            fetched = await self._fetcher.fetch(
-                source.url, etag=state.etag, last_modified=state.last_modified
-            )
-            signed = None if fetched.not_modified else await self._parse(source, fetched)
-            new, members = await self._admit(signed) if signed else ([], [])
-            self._succeeded(source, state, fetched, signed, len(new))
+            fetched, parsed = await self._read(source, state)
+            new, members = await self._admit(parsed) if parsed else ([], [])
+            self._succeeded(source, state, fetched, parsed, len(new))
+            return new, members
         except FeedError as exc:
             retry_after = exc.retry_after if isinstance(exc, FetchFailed) else None
             await self._failed(source, state, str(exc), retry_after)
@@ -143,21 +161,30 @@ class Poller:
             log.exception("feed %s: unexpected error", source.url)
             reason = f"unexpected error while reading the feed ({type(exc).__name__}: {exc})"
             await self._failed(source, state, reason[:300], None)
-        # Items and state join the same write (no await between): neither is saved alone.
-        self._unsaved_items.extend(members)
-        self._unsaved_states[source.url] = state
-        if len(self._unsaved_items) >= SAVE_BATCH or len(self._unsaved_states) >= SAVE_BATCH // 10:
-            await self._save_unsaved()
-        return new
+        return [], []
 
-    async def _parse(self, source: FeedSource, fetched: Fetched) -> SignedFeed:
+    async def _read(
+        self, source: FeedSource, state: FeedState
+    ) -> tuple[Fetched, ShingledFeed | None]:
+        """Fetch and parse one feed (None: not modified), counted while it runs, so admission
+        knows whether more feeds are on their way to it."""
+        self._reading += 1
+        try:
+            fetched = await self._fetcher.fetch(
+                source.url, etag=state.etag, last_modified=state.last_modified
+            )
+            return fetched, None if fetched.not_modified else await self._parse(source, fetched)
+        finally:
+            self._reading -= 1
+
+    async def _parse(self, source: FeedSource, fetched: Fetched) -> ShingledFeed:
         """Parse off the event loop; a dead parser process is replaced and the feed retried once.
 
         When a worker dies every job in flight fails with it, so the retry is what keeps the
         other feeds from paying for one that crashes the parser.
         """
         headers = {**fetched.headers, "content-location": fetched.url}
-        work = partial(parse_and_sign, fetched.body, headers, source, self._clock())
+        work = partial(parse_and_shingle, fetched.body, headers, source, self._clock())
         make_pool = self._make_pool
         if make_pool is None:
             return await asyncio.to_thread(work)
@@ -176,8 +203,8 @@ class Poller:
             ) from None
 
     async def _in_pool(
-        self, work: Callable[[], SignedFeed], make_pool: Callable[[], Executor]
-    ) -> SignedFeed:
+        self, work: Callable[[], ShingledFeed], make_pool: Callable[[], Executor]
+    ) -> ShingledFeed:
         pool = self._pool = self._pool or make_pool()
         try:
             return await asyncio.get_running_loop().run_in_executor(pool, work)
@@ -193,31 +220,53 @@ class Poller:
         if pool is not None:
             await asyncio.to_thread(pool.shutdown)
 
-    async def _admit(self, signed: SignedFeed) -> tuple[list[PolledItem], list[StoryMember]]:
-        """Drop items seen before (in any run), assign the rest to stories; what to remember."""
-        index = await self._story_index()
-        unseen = await self._repository.unseen_item_ids([item.item_id for item, _ in signed.items])
-        now = self._clock()
-        new: list[PolledItem] = []
-        members: list[StoryMember] = []
-        for item, signature in signed.items:
-            if item.item_id not in unseen:
-                continue
-            unseen.discard(item.item_id)  # the same entry twice in one document counts once
-            story_id, first = index.assign(item.item_id, item.lang, signature, now)
-            new.append(PolledItem(item, story_id, first))
-            members.append(
-                StoryMember(
-                    item.item_id,
-                    story_id,
-                    item.feed_url,
-                    item.lang,
-                    signature.shingles,
-                    now,
-                    item,
-                )
+    async def _admit(self, parsed: ShingledFeed) -> Admitted:
+        """Drop items seen before (in any run), assign the rest to stories; what to remember.
+
+        Feeds are looked up together, one query for many (on SQLite the query costs more than
+        its items): those parsed while a lookup runs wait in line for the next, and while other
+        feeds are still being read, a lookup first waits `ADMIT_WAIT` for some to join.
+        """
+        admitted: asyncio.Future[Admitted] = asyncio.get_running_loop().create_future()
+        self._to_admit.append((parsed, admitted))
+        async with self._admitting:
+            if not admitted.done():
+                if self._reading and len(self._to_admit) < ADMIT_BATCH:
+                    await asyncio.sleep(ADMIT_WAIT)
+                await self._admit_waiting()
+        return admitted.result()
+
+    async def _admit_waiting(self) -> None:
+        """Admit up to `ADMIT_BATCH` waiting feeds: bounded work between two turns of the loop."""
+        waiting, self._to_admit = self._to_admit[:ADMIT_BATCH], self._to_admit[ADMIT_BATCH:]
+        try:
+            index = await self._story_index()
+            unseen = await self._repository.unseen_item_ids(
+                [item.item_id for parsed, _ in waiting for item, _ in parsed.items]
             )
-        return new, members
+        except Exception as exc:
+            for _, admitted in waiting:
+                admitted.set_exception(exc)
+            return
+        except BaseException:
+            self._to_admit[:0] = waiting  # cancelled: the next in line looks them up
+            raise
+        now = self._clock()
+        fresh = [_unseen(feed, unseen) for feed, _ in waiting]
+        signatures = iter(signatures_from_shingles([s for items in fresh for _, s in items]))
+        for items, (_, admitted) in zip(fresh, waiting, strict=True):
+            admitted.set_result(_assign(items, signatures, index, now))
+
+    async def _save_if_due(self) -> None:
+        """Write a batch once enough has gathered. While a write runs, finished polls go on
+        without waiting for it (waiting, each would keep its feed in memory), unless writing
+        has fallen far behind: then they wait, which holds back the next feeds."""
+        items, states = len(self._unsaved_items), len(self._unsaved_states)
+        if items < SAVE_BATCH and states < SAVE_BATCH // 10:
+            return
+        if self._saving.locked() and items < 4 * SAVE_BATCH:
+            return
+        await self._save_unsaved()
 
     async def _save_unsaved(self) -> None:
         """Write the finished polls' items, then their feed states, in one batch.
@@ -244,7 +293,7 @@ class Poller:
         source: FeedSource,
         state: FeedState,
         fetched: Fetched,
-        signed: SignedFeed | None,
+        parsed: ShingledFeed | None,
         new_items: int,
     ) -> None:
         now = self._clock()
@@ -256,10 +305,10 @@ class Poller:
         state.dead = state.dead_notified = False
         state.last_success_at = now
         state.items_seen += new_items
-        if signed is not None:
+        if parsed is not None:
             state.etag, state.last_modified = fetched.etag, fetched.last_modified
-            if signed.note:
-                state.last_error, state.last_error_at = signed.note, now
+            if parsed.note:
+                state.last_error, state.last_error_at = parsed.note, now
         state.next_poll_at = next_poll_after_success(
             now,
             self._interval(source),
@@ -337,3 +386,31 @@ class Poller:
                 )
             await asyncio.sleep(0)  # let users be answered while a big window loads
         return index
+
+
+def _unseen(feed: ShingledFeed, unseen: set[str]) -> list[tuple[Item, tuple[int, ...]]]:
+    """The feed's items never seen before; the same entry twice in one document counts once."""
+    fresh = []
+    for item, shingles in feed.items:
+        if item.item_id in unseen:
+            unseen.discard(item.item_id)
+            fresh.append((item, shingles))
+    return fresh
+
+
+def _assign(
+    fresh: list[tuple[Item, tuple[int, ...]]],
+    signatures: Iterator[Signature],
+    index: StoryIndex,
+    now: datetime,
+) -> Admitted:
+    """New items with the stories they join, and the members to record for them."""
+    new: list[PolledItem] = []
+    members: list[StoryMember] = []
+    for item, shingles in fresh:
+        story_id, first = index.assign(item.item_id, item.lang, next(signatures), now)
+        new.append(PolledItem(item, story_id, first))
+        members.append(
+            StoryMember(item.item_id, story_id, item.feed_url, item.lang, shingles, now, item)
+        )
+    return new, members

@@ -20,7 +20,7 @@ from bot.models import FeedState, Item
 class StoryMember:
     """One item as dedupe and clustering remember it: the story it joined and its headline.
 
-    `shingles` is the headline's signature (`bot.ingest.cluster.headline_shingles`), a set of
+    `shingles` is the headline's signature (`bot.ingest.shingles.sorted_shingles`), sorted
     non-negative ints below 2**41; store it as the repository likes (JSON array, blob).
     """
 
@@ -28,7 +28,7 @@ class StoryMember:
     story_id: str
     feed_url: str
     lang: str
-    shingles: frozenset[int]
+    shingles: tuple[int, ...]
     seen_at: datetime
     # The item itself, so the store can keep its text with the "seen" mark: an item the
     # process dies on before judging it is judged after the restart, not lost.
@@ -95,7 +95,7 @@ class InMemoryFeedRepository:
                 member.story_id,
                 member.feed_url,
                 member.lang,
-                tuple(member.shingles),
+                member.shingles,
             )
             if not self._members or self._members[-1][0] <= member.seen_at:
                 self._members.append(row)  # the usual case: time moves forward
@@ -105,6 +105,6 @@ class InMemoryFeedRepository:
     async def story_members_since(self, since: datetime) -> list[StoryMember]:
         start = bisect.bisect_left(self._members, since, key=lambda r: r[0])
         return [
-            StoryMember(item_id, story_id, feed_url, lang, frozenset(shingles), seen_at)
+            StoryMember(item_id, story_id, feed_url, lang, shingles, seen_at)
             for seen_at, item_id, story_id, feed_url, lang, shingles in self._members[start:]
         ]

@@ -15,25 +15,28 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.heap import freeze_startup_heap
-from bot.ingest.cluster import Signature, signatures_of
 from bot.ingest.parse import read_feed
+from bot.ingest.shingles import sorted_shingles
 from bot.models import FeedSource, Item
 
 
 @dataclass(frozen=True, slots=True)
-class SignedFeed:
-    """A parsed feed with each item's headline signature, ready for dedupe and clustering."""
+class ShingledFeed:
+    """A parsed feed with each item's headline shingles, ready for dedupe and clustering.
 
-    items: list[tuple[Item, Signature]]
+    The band keys that find similar headlines are computed by the poller, many feeds in one
+    numpy pass, so these processes never load numpy (a parser process is ~40 MB without it).
+    """
+
+    items: list[tuple[Item, tuple[int, ...]]]
     note: str | None
 
 
-def parse_and_sign(
+def parse_and_shingle(
     body: bytes, headers: Mapping[str, str], source: FeedSource, fetched_at: datetime
-) -> SignedFeed:
+) -> ShingledFeed:
     parsed = read_feed(body, headers, source, fetched_at)
-    signatures = signatures_of([item.title for item in parsed.items])
-    return SignedFeed(list(zip(parsed.items, signatures, strict=True)), parsed.note)
+    return ShingledFeed([(item, sorted_shingles(item.title)) for item in parsed.items], parsed.note)
 
 
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
@@ -50,7 +53,7 @@ def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
 
 
 def _start_worker() -> None:
-    """Lower priority, and the modules just imported (feedparser, numpy) kept out of every
+    """Lower priority, and the modules just imported (feedparser) kept out of every
     collection: a parser makes thousands of short-lived objects per feed."""
     if hasattr(os, "nice"):
         os.nice(10)

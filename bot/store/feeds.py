@@ -91,7 +91,7 @@ class SqlFeedRepository:
                     story_id=row.story_id,
                     feed_url=row.feed_url,
                     lang=row.lang,
-                    shingles=frozenset(row.shingles),
+                    shingles=tuple(row.shingles),
                     seen_at=row.seen_at,
                 )
                 for row in rows
@@ -104,7 +104,7 @@ def _member_row(member: StoryMember) -> dict[str, object]:
         "story_id": member.story_id,
         "feed_url": member.feed_url,
         "lang": member.lang,
-        "shingles": sorted(member.shingles),
+        "shingles": list(member.shingles),
         "seen_at": member.seen_at,
     }
     item = member.item

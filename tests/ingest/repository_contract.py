@@ -30,7 +30,7 @@ def member(
     *,
     story_id: str | None = None,
     seen_at: datetime = T0,
-    shingles: frozenset[int] = frozenset({1, 2, 3}),
+    shingles: tuple[int, ...] = (1, 2, 3),
 ) -> StoryMember:
     return StoryMember(
         item_id=item_id,
@@ -145,7 +145,7 @@ async def check_members_since_a_time_come_back_oldest_first(
 async def check_members_keep_story_language_signature_and_utc_time(
     open_repository: OpenRepository,
 ) -> None:
-    big = frozenset({0, 4_294_967_295, (1 << 40) + 2**31})  # crc32 range and tagged numbers
+    big = (0, 4_294_967_295, (1 << 40) + 2**31)  # crc32 range and tagged numbers
     recorded = StoryMember(
         item_id="x", story_id="story-1", feed_url=FEED, lang="zh-Hant", shingles=big, seen_at=T0
     )

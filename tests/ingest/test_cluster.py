@@ -19,11 +19,11 @@ from bot.ingest.cluster import (
     SAME_STORY_JACCARD,
     SAME_STORY_WITH_NUMBER,
     StoryIndex,
-    headline_shingles,
     jaccard,
     same_story,
     signature_of,
 )
+from bot.ingest.shingles import headline_shingles
 
 NOW = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 DEV_NEWS = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "dev_news.jsonl"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.heap import THRESHOLDS
-from bot.ingest.workers import make_parse_pool, parse_and_sign
+from bot.ingest.workers import make_parse_pool, parse_and_shingle
 
 from .builders import Entry, rss, source
 
@@ -29,18 +29,18 @@ def test_a_parser_process_runs_below_the_bot_with_its_start_up_heap_frozen() -> 
     finally:
         pool.shutdown()
     assert niceness >= os.nice(0) + 10
-    assert frozen > 10_000  # feedparser, numpy and the bot's modules, out of the collector's way
+    assert frozen > 10_000  # feedparser and the bot's modules, out of the collector's way
     assert thresholds == THRESHOLDS
 
 
 def test_items_and_signatures_come_back_from_a_parser_process_unchanged() -> None:
     body = rss(Entry("Cảnh báo tuyển người sang Campuchia", link="https://a.example/1?utm_source=x"))
     fetched_at = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
-    here = parse_and_sign(body, {}, source("https://a.example/feed"), fetched_at)
+    here = parse_and_shingle(body, {}, source("https://a.example/feed"), fetched_at)
     pool = make_parse_pool(1)
     try:
         there = pool.submit(
-            parse_and_sign, body, {}, source("https://a.example/feed"), fetched_at
+            parse_and_shingle, body, {}, source("https://a.example/feed"), fetched_at
         ).result(timeout=60)
     finally:
         pool.shutdown()
@@ -54,7 +54,7 @@ from bot.cli import main  # what the installed `alertbot` script does first
 
 
 def imported_layers():
-    return sorted({"telegram", "sqlalchemy", "jinja2"} & set(sys.modules))
+    return sorted({"telegram", "sqlalchemy", "jinja2", "numpy"} & set(sys.modules))
 
 
 if __name__ == "__main__":
@@ -66,7 +66,7 @@ if __name__ == "__main__":
 """
 
 
-def test_a_parser_process_started_by_the_bot_loads_no_telegram_or_database_code(
+def test_a_parser_process_started_by_the_bot_loads_no_telegram_database_or_numpy_code(
     tmp_path: Path,
 ) -> None:
     """Each parser process imports the entry script again; what that pulls in, it keeps."""
