@@ -12,7 +12,7 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -229,21 +229,28 @@ class Poller:
         """
         admitted: asyncio.Future[Admitted] = asyncio.get_running_loop().create_future()
         self._to_admit.append((parsed, admitted))
-        async with self._admitting:
-            if not admitted.done():
-                if self._reading and len(self._to_admit) < ADMIT_BATCH:
-                    await asyncio.sleep(ADMIT_WAIT)
-                await self._admit_waiting()
+        try:
+            async with self._admitting:
+                if not admitted.done():
+                    if self._reading and len(self._to_admit) < ADMIT_BATCH:
+                        await asyncio.sleep(ADMIT_WAIT)
+                    await self._admit_waiting()
+        except BaseException:
+            admitted.cancel()  # cancelled while in line: its items are not admitted for nobody
+            raise
         return admitted.result()
 
     async def _admit_waiting(self) -> None:
         """Admit up to `ADMIT_BATCH` waiting feeds: bounded work between two turns of the loop."""
-        waiting, self._to_admit = self._to_admit[:ADMIT_BATCH], self._to_admit[ADMIT_BATCH:]
+        taken, self._to_admit = self._to_admit[:ADMIT_BATCH], self._to_admit[ADMIT_BATCH:]
+        waiting = [(parsed, admitted) for parsed, admitted in taken if not admitted.done()]
         try:
             index = await self._story_index()
             unseen = await self._repository.unseen_item_ids(
                 [item.item_id for parsed, _ in waiting for item, _ in parsed.items]
             )
+            fresh = [_unseen(parsed, unseen) for parsed, _ in waiting]
+            signatures = signatures_from_shingles([s for items in fresh for _, s in items])
         except Exception as exc:
             for _, admitted in waiting:
                 admitted.set_exception(exc)
@@ -251,11 +258,14 @@ class Poller:
         except BaseException:
             self._to_admit[:0] = waiting  # cancelled: the next in line looks them up
             raise
-        now = self._clock()
-        fresh = [_unseen(feed, unseen) for feed, _ in waiting]
-        signatures = iter(signatures_from_shingles([s for items in fresh for _, s in items]))
+        now, start = self._clock(), 0
         for items, (_, admitted) in zip(fresh, waiting, strict=True):
-            admitted.set_result(_assign(items, signatures, index, now))
+            end = start + len(items)
+            try:
+                admitted.set_result(_assign(items, signatures[start:end], index, now))
+            except Exception as exc:  # a bug: that feed's error (see `_take`), not the others'
+                admitted.set_exception(exc)
+            start = end
 
     async def _save_if_due(self) -> None:
         """Write a batch once enough has gathered. While a write runs, finished polls go on
@@ -400,15 +410,15 @@ def _unseen(feed: ShingledFeed, unseen: set[str]) -> list[tuple[Item, tuple[int,
 
 def _assign(
     fresh: list[tuple[Item, tuple[int, ...]]],
-    signatures: Iterator[Signature],
+    signatures: list[Signature],
     index: StoryIndex,
     now: datetime,
 ) -> Admitted:
     """New items with the stories they join, and the members to record for them."""
     new: list[PolledItem] = []
     members: list[StoryMember] = []
-    for item, shingles in fresh:
-        story_id, first = index.assign(item.item_id, item.lang, next(signatures), now)
+    for (item, shingles), signature in zip(fresh, signatures, strict=True):
+        story_id, first = index.assign(item.item_id, item.lang, signature, now)
         new.append(PolledItem(item, story_id, first))
         members.append(
             StoryMember(item.item_id, story_id, item.feed_url, item.lang, shingles, now, item)

@@ -7,7 +7,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -66,12 +66,17 @@ class TimedFetcher(Fetcher):
 
 
 class RefusingRepository(InMemoryFeedRepository):
-    """Notes each write; refuses the first write of items or of states when told to."""
+    """Notes each lookup and write; refuses the first write of items or of states if told."""
 
     def __init__(self, refuse: str = "") -> None:
         super().__init__()
         self.refuse = refuse
         self.writes: list[str] = []
+        self.lookups = 0
+
+    async def unseen_item_ids(self, item_ids: Collection[str]) -> set[str]:
+        self.lookups += 1
+        return await super().unseen_item_ids(item_ids)
 
     def _write(self, what: str) -> None:
         self.writes.append(what)
@@ -336,6 +341,16 @@ async def test_a_cycle_writes_its_feeds_in_one_batch_not_one_transaction_each(
     assert repository.writes == ["items", "states"]
     assert len(await repository.load_feed_states()) == 30
     assert await repository.unseen_item_ids([p.item.item_id for p in new]) == set()
+
+
+async def test_feeds_read_together_are_looked_up_in_the_store_together(
+    feed_server: FeedServer, make_poller: MakePoller
+) -> None:
+    repository = RefusingRepository()
+    urls = [feed_server.route(f"/feed{n}", Reply(rss(*numbered(3, f"F{n}")))) for n in range(12)]
+    new = await make_poller([source(url) for url in urls], repo=repository).poll_due()
+    assert len(new) == 36
+    assert 1 <= repository.lookups <= 3  # not one query per feed
 
 
 async def test_when_the_store_refuses_the_items_the_next_cycle_reads_the_feed_again(
