@@ -43,7 +43,7 @@ _WARM_CHUNK = 500
 # wait: one transaction per feed costs more than the feed's parsing on SQLite.
 SAVE_BATCH = 2000
 # New items are checked against the store for a few feeds at once (see `_admit`).
-ADMIT_BATCH = 20
+ADMIT_BATCH = 10
 ADMIT_WAIT = 0.05
 
 __all__ = ["FeedHealth", "OnFeedDead", "PolledItem", "Poller", "format_health_table"]

@@ -6,9 +6,10 @@ are kept forever so an item is processed once, whatever the restarts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,21 @@ from bot.models import FeedState
 from bot.store.schema import feeds, items
 
 CHUNK = 500  # bound parameters per statement stay well under every backend's limit
+# Rows per insert: SQLAlchemy prepares each chunk on the event loop (~30 us a row), so a chunk
+# is a pause for everyone; 200 keeps it under 10 ms.
+WRITE_CHUNK = 200
 STATE_FIELDS = tuple(f.name for f in fields(FeedState))
+_ITEM_COLUMNS = (
+    "item_id", "story_id", "feed_url", "lang", "shingles", "seen_at",
+    "source", "url", "title", "summary", "published", "country",
+)  # fmt: skip
+_TIME_COLUMNS = (_ITEM_COLUMNS.index("seen_at"), _ITEM_COLUMNS.index("published"))
+_SHINGLES = _ITEM_COLUMNS.index("shingles")
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # what sqlalchemy.DateTime writes on SQLite
+_INSERT_ITEMS_SQLITE = (
+    f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
+    " ON CONFLICT (item_id) DO NOTHING"
+)
 
 
 def _insert(connection: AsyncConnection, table: sa.Table) -> Any:
@@ -45,8 +60,8 @@ class SqlFeedRepository:
                 index_elements=[feeds.c.url],
                 set_={name: upsert.excluded[name] for name in STATE_FIELDS if name != "url"},
             )
-            for start in range(0, len(rows), CHUNK):
-                await connection.execute(upsert, rows[start : start + CHUNK])
+            for start in range(0, len(rows), WRITE_CHUNK):
+                await connection.execute(upsert, rows[start : start + WRITE_CHUNK])
 
     async def unseen_item_ids(self, item_ids: Collection[str]) -> set[str]:
         wanted = list(dict.fromkeys(item_ids))
@@ -61,15 +76,24 @@ class SqlFeedRepository:
         return set(wanted) - seen
 
     async def record_items(self, members: Sequence[StoryMember]) -> None:
-        rows = [_member_row(member) for member in members]
         async with self._engine.begin() as connection:
-            for start in range(0, len(rows), CHUNK):
-                await connection.execute(
-                    _insert(connection, items).on_conflict_do_nothing(
-                        index_elements=[items.c.item_id]
-                    ),
-                    rows[start : start + CHUNK],
-                )
+            if connection.dialect.name == "sqlite":
+                # Rows go to the driver as they are: SQLAlchemy's per-value processing cost
+                # more than SQLite's own insert (30,000 items: 1.4 -> 1.0 s of CPU), on the loop.
+                raw = [_sqlite_values(member) for member in members]
+                for start in range(0, len(raw), WRITE_CHUNK):
+                    await connection.exec_driver_sql(
+                        _INSERT_ITEMS_SQLITE, raw[start : start + WRITE_CHUNK]
+                    )
+                return
+            rows = [
+                dict(zip(_ITEM_COLUMNS, _member_values(member), strict=True)) for member in members
+            ]
+            insert = _insert(connection, items).on_conflict_do_nothing(
+                index_elements=[items.c.item_id]
+            )
+            for start in range(0, len(rows), WRITE_CHUNK):
+                await connection.execute(insert, rows[start : start + WRITE_CHUNK])
 
     async def story_members_since(self, since: datetime) -> list[StoryMember]:
         async with self._engine.connect() as connection:
@@ -98,23 +122,32 @@ class SqlFeedRepository:
             ]
 
 
-def _member_row(member: StoryMember) -> dict[str, object]:
-    row: dict[str, object] = {
-        "item_id": member.item_id,
-        "story_id": member.story_id,
-        "feed_url": member.feed_url,
-        "lang": member.lang,
-        "shingles": list(member.shingles),
-        "seen_at": member.seen_at,
-    }
+def _member_values(member: StoryMember) -> tuple[object, ...]:
+    """`_ITEM_COLUMNS` of a member; without its item, the content columns' defaults."""
     item = member.item
-    if item is not None:
-        row.update(
-            source=item.source,
-            url=item.url,
-            title=item.title,
-            summary=item.summary,
-            published=item.published,
-            country=item.country,
-        )
-    return row
+    return (
+        member.item_id,
+        member.story_id,
+        member.feed_url,
+        member.lang,
+        list(member.shingles),
+        member.seen_at,
+        item.source if item else "",
+        item.url if item else "",
+        item.title if item else "",
+        item.summary if item else "",
+        item.published if item else None,
+        item.country if item else "",
+    )
+
+
+def _sqlite_values(member: StoryMember) -> tuple[object, ...]:
+    """`_member_values` as SQLAlchemy would store them on SQLite: times as naive-UTC text in
+    its DATETIME format, the shingles as a JSON array."""
+    values = list(_member_values(member))
+    for at in _TIME_COLUMNS:
+        when = values[at]
+        if isinstance(when, datetime):
+            values[at] = when.astimezone(UTC).strftime(_SQLITE_DATETIME)
+    values[_SHINGLES] = json.dumps(values[_SHINGLES])
+    return tuple(values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -40,7 +41,7 @@ async def test_an_item_seen_before_a_crash_is_judged_and_alerted_after_restart(
                                            now=clock())  # fmt: skip
     item = lure("crash-1")
     await SqlFeedRepository(engine).record_items(
-        [StoryMember(item.item_id, "story-1", item.feed_url, "vi", frozenset({1}), SEEN, item)]
+        [StoryMember(item.item_id, "story-1", item.feed_url, "vi", (1,), SEEN, item)]
     )  # the poller marked it seen; then the process died before judging it
     classifier = Classifier.from_directory(REPO / "lexicons")
     alerts = AlertRepository(engine)
@@ -57,3 +58,11 @@ async def test_an_item_seen_before_a_crash_is_judged_and_alerted_after_restart(
     assert report.items == 1 and len(report.alerts) == 1
     assert again.items == 0
     assert await alerts.delivery_counts() == {"pending": 1}
+
+
+async def test_an_unjudged_item_comes_back_exactly_as_it_was_recorded(engine: AsyncEngine) -> None:
+    """SQLite rows are written without SQLAlchemy's conversions; they must read back the same."""
+    item = replace(lure("exact-1"), published=datetime(2026, 10, 31, 23, 59, 59, 123456, UTC))
+    member = StoryMember(item.item_id, "story-9", item.feed_url, "vi", (3, 1 << 40), SEEN, item)
+    await SqlFeedRepository(engine).record_items([member])
+    assert await AlertRepository(engine).unjudged_items() == [(item, "story-9")]
