@@ -18,7 +18,7 @@ import pytest
 
 from bot.ingest.fetch import FetchConfig, Fetched, Fetcher
 from bot.ingest.health import FeedHealth, format_health_table
-from bot.ingest.poller import Poller
+from bot.ingest.poller import PolledItem, Poller
 from bot.ingest.repository import InMemoryFeedRepository, StoryMember
 from bot.ingest.schedule import SchedulePolicy
 from bot.ingest.workers import make_parse_pool
@@ -91,6 +91,16 @@ class RefusingRepository(InMemoryFeedRepository):
     async def save_feed_states(self, states: Sequence[FeedState]) -> None:
         self._write("states")
         await super().save_feed_states(states)
+
+
+async def poll_many(
+    feed_server: FeedServer, make_poller: MakePoller, *, feeds: int, items: int
+) -> tuple[RefusingRepository, list[PolledItem]]:
+    """One cycle over `feeds` new feeds of `items` items each, noted by the repository."""
+    repository = RefusingRepository()
+    routes = [Reply(rss(*numbered(items, f"F{n}"))) for n in range(feeds)]
+    urls = [feed_server.route(f"/feed{n}", reply) for n, reply in enumerate(routes)]
+    return repository, await make_poller([source(url) for url in urls], repo=repository).poll_due()
 
 
 async def health_of(poller: Poller, url: str) -> FeedHealth:
@@ -334,9 +344,7 @@ async def test_a_feed_still_being_polled_is_not_polled_twice_by_an_overlapping_c
 async def test_a_cycle_writes_its_feeds_in_one_batch_not_one_transaction_each(
     feed_server: FeedServer, make_poller: MakePoller
 ) -> None:
-    repository = RefusingRepository()
-    urls = [feed_server.route(f"/feed{n}", Reply(rss(*numbered(2, f"F{n}")))) for n in range(30)]
-    new = await make_poller([source(url) for url in urls], repo=repository).poll_due()
+    repository, new = await poll_many(feed_server, make_poller, feeds=30, items=2)
     assert len(new) == 60
     assert repository.writes == ["items", "states"]
     assert len(await repository.load_feed_states()) == 30
@@ -346,9 +354,7 @@ async def test_a_cycle_writes_its_feeds_in_one_batch_not_one_transaction_each(
 async def test_feeds_read_together_are_looked_up_in_the_store_together(
     feed_server: FeedServer, make_poller: MakePoller
 ) -> None:
-    repository = RefusingRepository()
-    urls = [feed_server.route(f"/feed{n}", Reply(rss(*numbered(3, f"F{n}")))) for n in range(12)]
-    new = await make_poller([source(url) for url in urls], repo=repository).poll_due()
+    repository, new = await poll_many(feed_server, make_poller, feeds=12, items=3)
     assert len(new) == 36
     assert 1 <= repository.lookups <= 3  # not one query per feed
 
