@@ -463,6 +463,7 @@ def main() -> None:
                 "second_loop_cpu_s": round(figures["second_loop_cpu_s"], 2),
                 "feedparser_alone_ms": round(alone_ms, 2),
                 "first_cycle_s_each": [round(run["first_s"], 3) for run in runs],
+                "loop_lag_ms_each": [round(run["lag_ms"], 1) for run in runs],
             }
         )
     )
