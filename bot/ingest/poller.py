@@ -236,7 +236,7 @@ class Poller:
                         await asyncio.sleep(ADMIT_WAIT)
                     await self._admit_waiting()
         except BaseException:
-            admitted.cancel()  # cancelled while in line: its items are not admitted for nobody
+            admitted.cancel()  # cancelled while in line: no one is left to take its items
             raise
         return admitted.result()
 
