@@ -33,7 +33,7 @@ def test_a_parser_process_runs_below_the_bot_with_its_start_up_heap_frozen() -> 
     assert thresholds == THRESHOLDS
 
 
-def test_items_and_signatures_come_back_from_a_parser_process_unchanged() -> None:
+def test_items_and_shingles_come_back_from_a_parser_process_unchanged() -> None:
     body = rss(Entry("Cảnh báo tuyển người sang Campuchia", link="https://a.example/1?utm_source=x"))
     fetched_at = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
     here = parse_and_shingle(body, {}, source("https://a.example/feed"), fetched_at)
